@@ -1,0 +1,82 @@
+/**
+ * gradiente: a PyTorch-style deep-learning library for Deno, made for notebooks.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "gradiente";
+ * const a = tensor([2], { requiresGrad: true });
+ * const b = tensor([3], { requiresGrad: true });
+ * const d = a.mul(b).add(a); // d = a*b + a
+ * d.backward();
+ * a.grad; // tensor([4.])
+ * ```
+ * @module
+ */
+import { cpuBackend, registerBackend } from "./src/backend/mod.ts";
+
+registerBackend(cpuBackend);
+
+export * from "./src/tensor/mod.ts";
+export * as autograd from "./src/autograd/mod.ts";
+export { enableGrad, gradcheck, isGradEnabled, noGrad } from "./src/autograd/mod.ts";
+export {
+  abs,
+  add,
+  argmax,
+  argmin,
+  cat,
+  chunk,
+  clamp,
+  cos,
+  div,
+  dot,
+  eq,
+  exp,
+  gather,
+  ge,
+  gt,
+  indexAdd,
+  indexSelect,
+  type IndexSpec,
+  le,
+  leakyRelu,
+  log,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logSoftmax,
+  logsumexp,
+  lt,
+  maskedFill,
+  matmul,
+  max,
+  maximum,
+  mean,
+  min,
+  minimum,
+  mm,
+  mul,
+  ne,
+  neg,
+  outer,
+  pow,
+  prod,
+  relu,
+  scatterAdd,
+  sigmoid,
+  sign,
+  sin,
+  type Slice,
+  softmax,
+  split,
+  sqrt,
+  stack,
+  std,
+  sub,
+  sum,
+  tanh,
+  type ValuesIndices,
+  variance,
+  variance as var_,
+  where,
+} from "./src/ops/mod.ts";

@@ -1,0 +1,125 @@
+/**
+ * The backward engine: walks the graph from the roots in reverse topological order (a node
+ * runs once all the gradients flowing into it have been summed), calls each node's rule,
+ * and either accumulates into leaves' .grad (backward) or returns the gradients of the
+ * requested inputs (autograd.grad).
+ */
+import { AccumulateGrad, type Node } from "./node.ts";
+import { setGradEnabled } from "./grad_mode.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { sameShape, shapeStr } from "../tensor/shape.ts";
+
+export interface RunOptions {
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** When given, gradients are returned for these instead of accumulated into leaves. */
+  inputs?: readonly Tensor[];
+  allowUnused?: boolean;
+}
+
+function rootNode(t: Tensor, op: string): Node {
+  if (!t.requiresGrad) {
+    throw new Error(
+      `${op}: element 0 of tensors does not require grad and does not have a gradFn. ` +
+        "Create the inputs with { requiresGrad: true } (or call requiresGrad_()) and compute " +
+        "the output outside noGrad().",
+    );
+  }
+  return t._gradEdge();
+}
+
+/** Counts, for each node reachable from the roots, how many edges point into it. */
+function dependencies(roots: readonly Node[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>(roots);
+  const stack = [...roots];
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const next of node.nextFunctions) {
+      if (!next) continue;
+      deps.set(next, (deps.get(next) ?? 0) + 1);
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return deps;
+}
+
+export function runBackward(
+  op: string,
+  outputs: readonly Tensor[],
+  gradOutputs: readonly Tensor[],
+  opts: RunOptions,
+): (Tensor | null)[] {
+  const roots = outputs.map((t) => rootNode(t, op));
+  const deps = dependencies(roots);
+  const buffers = new Map<Node, Tensor>();
+  const add = (node: Node, g: Tensor) => {
+    const prev = buffers.get(node);
+    buffers.set(node, prev ? prev.add(g) : g);
+  };
+  const targets = new Map<Node, number[]>();
+  opts.inputs?.forEach((t, i) => {
+    if (!t.requiresGrad) {
+      throw new Error(`${op}: input ${i} (shape ${shapeStr(t.shape)}) does not require grad.`);
+    }
+    const node = t._gradEdge();
+    targets.set(node, [...(targets.get(node) ?? []), i]);
+  });
+  const results: (Tensor | null)[] = (opts.inputs ?? []).map(() => null);
+
+  using _mode = setGradEnabled(opts.createGraph);
+  roots.forEach((node, i) => add(node, gradOutputs[i]));
+  const ready = roots.filter((n, i) => !deps.has(n) && roots.indexOf(n) === i);
+  const visited: Node[] = [];
+  while (ready.length) {
+    const node = ready.pop()!;
+    visited.push(node);
+    const grad = buffers.get(node);
+    buffers.delete(node);
+    if (grad && targets.has(node)) { for (const i of targets.get(node)!) results[i] = grad; }
+    if (grad && node.retained && !opts.inputs) {
+      node.retained._accumulateGrad(grad, opts.createGraph);
+    }
+    if (node instanceof AccumulateGrad) {
+      if (grad && !opts.inputs) node.variable._accumulateGrad(grad, opts.createGraph);
+      continue;
+    }
+    const inGrads = grad ? node.apply(grad) : [];
+    node.nextFunctions.forEach((next, i) => {
+      if (!next) return;
+      const g = inGrads[i];
+      if (g) {
+        if (!sameShape(g.shape, node.inputShapes[i])) {
+          throw new Error(
+            `backward: ${node.name} returned a gradient of shape ${
+              shapeStr(g.shape)
+            } for input ${i}, ` +
+              `whose shape is ${
+                shapeStr(node.inputShapes[i])
+              }. This is a bug in gradiente; please report it.`,
+          );
+        }
+        add(next, g);
+      }
+      const left = deps.get(next)! - 1;
+      deps.set(next, left);
+      if (left === 0) ready.push(next);
+    });
+  }
+  if (!opts.retainGraph) { for (const node of visited) node.release(); }
+
+  if (opts.inputs && !opts.allowUnused) {
+    results.forEach((g, i) => {
+      if (g === null) {
+        throw new Error(
+          `autograd.grad: input ${i} was not used to compute the outputs, so it has no gradient. ` +
+            "Pass { allowUnused: true } to get null for it instead.",
+        );
+      }
+    });
+  }
+  return results;
+}

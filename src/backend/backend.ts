@@ -1,0 +1,112 @@
+/**
+ * The Backend interface: kernels only, no autograd. A backend owns its storage type
+ * (TypedArrays on the CPU, GPUBuffers on WebGPU) and computes on strided views of it.
+ * Every kernel returns new contiguous storage for its output, except `assign`, which
+ * writes through a view (used by cat, index backward and in-place updates).
+ */
+import type { Device, DType, TypedArray } from "../tensor/dtype.ts";
+
+/** Backend-owned memory. Opaque outside the backend that made it. */
+export type Storage = unknown;
+
+/** A strided window onto storage: what every kernel reads. */
+export interface View {
+  readonly storage: Storage;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "copy"
+  | "neg"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "abs"
+  | "sign"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "leakyRelu" // param: negative slope
+  | "clamp" // params: min, max
+  | "not"
+  | "isPositive"; // x > 0 as 1/0, for ReLU's backward mask
+
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "and"
+  | "or";
+
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
+
+export interface Backend {
+  readonly device: Device;
+  /** Copies host data into new storage. */
+  fromTypedArray(data: TypedArray, dtype: DType): Storage;
+  /** New storage of `size` elements, each `value`. */
+  full(size: number, value: number, dtype: DType): Storage;
+  /** Synchronous contiguous readback; undefined on devices that can only read asynchronously. */
+  readSync?(v: View): TypedArray;
+  read(v: View): Promise<TypedArray>;
+
+  /** out = op(x) elementwise, written contiguously in `outDtype`. */
+  unary(op: UnaryOp, x: View, outDtype: DType, params?: readonly number[]): Storage;
+  /** out = op(a, b); a and b are already broadcast to the same shape (stride-0 views). */
+  binary(op: BinaryOp, a: View, b: View, outDtype: DType): Storage;
+  /** out = cond ? a : b; all three already broadcast to one shape. */
+  where(cond: View, a: View, b: View, outDtype: DType): Storage;
+  /** Reduces `dims` (sorted, distinct) away; output has the remaining dims, row-major. */
+  reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage;
+  /** Softmax or log-softmax along the last dim of a contiguous view. */
+  softmax(x: View, log: boolean): Storage;
+  /**
+   * Batched matmul: a is [B, M, K], b is [B, K, N], any strides (a transposed matrix shows
+   * up as swapped strides, a broadcast batch as stride 0). Returns [B, M, N] contiguous.
+   */
+  matmul(a: View, b: View): Storage;
+  /** out[...i_dim...] = x[... index[...] ...] along `dim`; out has index's shape. */
+  gather(x: View, dim: number, index: View): Storage;
+  /** Returns a copy of `base` where src values are added at the positions `index` names. */
+  scatterAdd(base: View, dim: number, index: View, src: View): Storage;
+  /** Selects entries of a 1-D int index along `dim`. */
+  indexSelect(x: View, dim: number, index: View): Storage;
+  /** Returns a copy of `base` with src's slices added at the entries of a 1-D index along `dim`. */
+  indexAdd(base: View, dim: number, index: View, src: View): Storage;
+  /** Writes src (same shape) through the strided view dst, in place. */
+  assign(dst: View, src: View): void;
+}
+
+const backends = new Map<Device, Backend>();
+
+export function registerBackend(b: Backend): void {
+  backends.set(b.device, b);
+}
+
+export function getBackend(device: Device): Backend {
+  const b = backends.get(device);
+  if (!b) {
+    throw new Error(
+      `device '${device}' is not available: no backend is registered for it. ` +
+        (device === "webgpu"
+          ? "The WebGPU backend is not part of this build yet; use device 'cpu'."
+          : "Import gradiente's mod.ts, which registers the CPU backend."),
+    );
+  }
+  return b;
+}

@@ -1,0 +1,111 @@
+/**
+ * Generated elementwise loops. Each (expression, operand layout) pair compiles once into a
+ * plain JS function, so the hot loop has no per-element closure call or switch and V8 can
+ * inline the arithmetic. Operands are contiguous ("c"), a single broadcast value ("k"), or
+ * arbitrary strided ("s"); any "s" operand selects the odometer loop.
+ */
+import type { TypedArray } from "../../tensor/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+
+export interface Operand {
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+type Kernel = (
+  out: TypedArray,
+  n: number,
+  shape: readonly number[],
+  ins: readonly TypedArray[],
+  strides: readonly (readonly number[])[],
+  offs: readonly number[],
+  p0: number,
+  p1: number,
+) => void;
+
+const NAMES = ["a", "b", "c"];
+const cache = new Map<string, Kernel>();
+
+function layoutOf(o: Operand): "c" | "k" | "s" {
+  if (o.strides.every((s, i) => s === 0 || o.shape[i] === 1)) return "k";
+  return isContiguousLayout(o.shape, o.strides) ? "c" : "s";
+}
+
+function build(expr: string, modes: string): Kernel {
+  const ops = NAMES.slice(0, modes.length);
+  const head = ops.map((v, k) =>
+    `const ${v}d = ins[${k}], ${v}s = strides[${k}]; let ${v}o = offs[${k}];`
+  ).join("\n");
+  let body: string;
+  if (!modes.includes("s")) {
+    const consts = ops.map((v, k) => modes[k] === "k" ? `const ${v} = ${v}d[${v}o];` : "").join("");
+    const loads = ops.map((v, k) => modes[k] === "c" ? `const ${v} = ${v}d[${v}o + i];` : "").join(
+      "",
+    );
+    body = `${consts}\nfor (let i = 0; i < n; i++) { ${loads} out[i] = ${expr}; }`;
+  } else {
+    const innerStrides = ops.map((v) => `const ${v}t = ${v}s[last];`).join("");
+    const starts = ops.map((v) => `let ${v}p = ${v}o;`).join("");
+    const loads = ops.map((v) => `const ${v} = ${v}d[${v}p]; ${v}p += ${v}t;`).join("");
+    const step = ops.map((v) => `${v}o += ${v}s[d];`).join("");
+    const unwind = ops.map((v) => `${v}o -= ${v}s[d] * shape[d];`).join("");
+    body = `
+if (n === 0) return;
+const nd = shape.length, last = nd - 1, len = shape[last];
+${innerStrides}
+const idx = new Int32Array(nd);
+let o = 0;
+const rows = n / len;
+for (let r = 0; r < rows; r++) {
+  ${starts}
+  for (let j = 0; j < len; j++) { ${loads} out[o++] = ${expr}; }
+  for (let d = nd - 2; d >= 0; d--) {
+    idx[d]++; ${step}
+    if (idx[d] < shape[d]) break;
+    ${unwind} idx[d] = 0;
+  }
+}`;
+  }
+  return new Function(
+    "out",
+    "n",
+    "shape",
+    "ins",
+    "strides",
+    "offs",
+    "p0",
+    "p1",
+    `${head}\n${body}`,
+  ) as Kernel;
+}
+
+/** Runs `expr` (in variables a, b, c and params p0, p1) over same-shaped operands into out. */
+export function runElementwise(
+  expr: string,
+  out: TypedArray,
+  operands: readonly Operand[],
+  p0 = 0,
+  p1 = 0,
+): void {
+  const shape = operands[0].shape;
+  const n = numelOf(shape);
+  const modes = shape.length === 0 ? "c".repeat(operands.length) : operands.map(layoutOf).join("");
+  const key = `${modes}|${expr}`;
+  let k = cache.get(key);
+  if (!k) {
+    k = build(expr, modes);
+    cache.set(key, k);
+  }
+  k(
+    out,
+    n,
+    shape,
+    operands.map((o) => o.data),
+    operands.map((o) => o.strides),
+    operands.map((o) => o.offset),
+    p0,
+    p1,
+  );
+}

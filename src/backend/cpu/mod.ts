@@ -1,0 +1,174 @@
+/** The CPU backend: storage is a TypedArray; kernels are generated or hand-written loops. */
+import type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from "../backend.ts";
+import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
+import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
+import { type Operand, runElementwise } from "./codegen.ts";
+import { reduceInto } from "./reduce.ts";
+import { matmulInto } from "./matmul.ts";
+import {
+  assignInto,
+  gatherInto,
+  indexAddInto,
+  indexSelectInto,
+  scatterAddInto,
+} from "./indexing.ts";
+import { softmaxRows } from "./softmax.ts";
+
+const UNARY: Record<UnaryOp, string> = {
+  copy: "a",
+  neg: "-a",
+  exp: "Math.exp(a)",
+  log: "Math.log(a)",
+  sqrt: "Math.sqrt(a)",
+  abs: "Math.abs(a)",
+  sign: "(a > 0 ? 1 : a < 0 ? -1 : a)",
+  sin: "Math.sin(a)",
+  cos: "Math.cos(a)",
+  tanh: "Math.tanh(a)",
+  sigmoid: "1 / (1 + Math.exp(-a))",
+  relu: "(a > 0 ? a : 0)",
+  leakyRelu: "(a > 0 ? a : a * p0)",
+  clamp: "(a < p0 ? p0 : a > p1 ? p1 : a)",
+  not: "(a ? 0 : 1)",
+  isPositive: "(a > 0 ? 1 : 0)",
+};
+
+const BINARY: Record<BinaryOp, string> = {
+  add: "a + b",
+  sub: "a - b",
+  mul: "a * b",
+  div: "a / b",
+  pow: "Math.pow(a, b)",
+  maximum: "(a > b || a !== a ? a : b)",
+  minimum: "(a < b || a !== a ? a : b)",
+  eq: "(a === b ? 1 : 0)",
+  ne: "(a !== b ? 1 : 0)",
+  lt: "(a < b ? 1 : 0)",
+  le: "(a <= b ? 1 : 0)",
+  gt: "(a > b ? 1 : 0)",
+  ge: "(a >= b ? 1 : 0)",
+  and: "(a && b ? 1 : 0)",
+  or: "(a || b ? 1 : 0)",
+};
+
+function operand(v: View): Operand {
+  return { data: v.storage as TypedArray, shape: v.shape, strides: v.strides, offset: v.offset };
+}
+
+/** Casting to bool must map every non-zero to 1, which a plain typed-array store would not. */
+function castExpr(expr: string, out: DType): string {
+  return out === "bool" ? `((${expr}) ? 1 : 0)` : expr;
+}
+
+export const cpuBackend: Backend = {
+  device: "cpu",
+
+  fromTypedArray(data: TypedArray, dtype: DType): TypedArray {
+    const out = typedArrayFor(dtype, data.length);
+    if (dtype === "bool") { for (let i = 0; i < data.length; i++) out[i] = data[i] ? 1 : 0; }
+    else out.set(data);
+    return out;
+  },
+
+  full(size: number, value: number, dtype: DType): TypedArray {
+    const out = typedArrayFor(dtype, size);
+    if (value !== 0) out.fill(dtype === "bool" ? (value ? 1 : 0) : value);
+    return out;
+  },
+
+  readSync(v: View): TypedArray {
+    const out = typedArrayFor(v.dtype, numelOf(v.shape));
+    runElementwise("a", out, [operand(v)]);
+    return out;
+  },
+
+  read(v: View): Promise<TypedArray> {
+    return Promise.resolve(cpuBackend.readSync!(v));
+  },
+
+  unary(op: UnaryOp, x: View, outDtype: DType, params: readonly number[] = []): TypedArray {
+    const out = typedArrayFor(outDtype, numelOf(x.shape));
+    runElementwise(castExpr(UNARY[op], outDtype), out, [operand(x)], params[0], params[1]);
+    return out;
+  },
+
+  binary(op: BinaryOp, a: View, b: View, outDtype: DType): TypedArray {
+    const out = typedArrayFor(outDtype, numelOf(a.shape));
+    runElementwise(castExpr(BINARY[op], outDtype), out, [operand(a), operand(b)]);
+    return out;
+  },
+
+  where(cond: View, a: View, b: View, outDtype: DType): TypedArray {
+    const out = typedArrayFor(outDtype, numelOf(a.shape));
+    runElementwise(castExpr("(a ? b : c)", outDtype), out, [operand(cond), operand(a), operand(b)]);
+    return out;
+  },
+
+  reduce(op: ReduceOp, x: View, dims: readonly number[]): TypedArray {
+    const outDtype: DType = op === "argmax" || op === "argmin"
+      ? "int32"
+      : (op === "sum" || op === "prod") && x.dtype === "bool"
+      ? "int32"
+      : x.dtype;
+    const kept = x.shape.filter((_, i) => !dims.includes(i));
+    const out = typedArrayFor(outDtype, numelOf(kept));
+    reduceInto(op, out, operand(x), dims);
+    return out;
+  },
+
+  softmax(x: View, log: boolean): TypedArray {
+    const out = typedArrayFor(x.dtype, numelOf(x.shape));
+    const src = operand(x);
+    const len = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1];
+    softmaxRows(out, src.data, src.offset, len, log);
+    return out;
+  },
+
+  matmul(a: View, b: View): TypedArray {
+    const [B, M] = a.shape;
+    const N = b.shape[2];
+    const out = typedArrayFor(a.dtype, B * M * N);
+    matmulInto(out, operand(a), operand(b));
+    return out;
+  },
+
+  gather(x: View, dim: number, index: View): TypedArray {
+    const out = typedArrayFor(x.dtype, numelOf(index.shape));
+    gatherInto(out, operand(x), dim, operand(index));
+    return out;
+  },
+
+  scatterAdd(base: View, dim: number, index: View, src: View): TypedArray {
+    const out = cpuBackend.readSync!(base);
+    scatterAddInto(out, base.shape, dim, operand(index), operand(src));
+    return out;
+  },
+
+  indexSelect(x: View, dim: number, index: View): TypedArray {
+    const shape = [...x.shape];
+    shape[dim] = numelOf(index.shape);
+    const out = typedArrayFor(x.dtype, numelOf(shape));
+    indexSelectInto(out, operand(x), dim, operand(index));
+    return out;
+  },
+
+  indexAdd(base: View, dim: number, index: View, src: View): TypedArray {
+    const out = cpuBackend.readSync!(base);
+    indexAddInto(out, base.shape, dim, operand(index), operand(src));
+    return out;
+  },
+
+  assign(dst: View, src: View): void {
+    if (dst.dtype === "bool") {
+      const tmp = cpuBackend.unary("copy", src, "bool") as TypedArray;
+      assignInto(operand(dst), {
+        data: tmp,
+        shape: src.shape,
+        strides: contiguousStrides(src.shape),
+        offset: 0,
+      });
+      return;
+    }
+    assignInto(operand(dst), operand(src));
+  },
+};

@@ -1,0 +1,143 @@
+/** Elementwise arithmetic of two operands with NumPy broadcasting. */
+import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import type { BinaryOp } from "../backend/backend.ts";
+import { type BackwardFn, record } from "../autograd/node.ts";
+import { arithmeticType, type DType, floatTypeFor } from "../tensor/dtype.ts";
+import { broadcastShapes } from "../tensor/shape.ts";
+import { fromStorage, operands } from "./operand.ts";
+import { to } from "./copy.ts";
+import { sumTo } from "./reduce.ts";
+import { log } from "./unary.ts";
+import { eq, gt, lt } from "./compare.ts";
+import { where } from "./where.ts";
+
+/** The (stride-0) view of x at a broadcast shape, outside autograd: for kernels only. */
+export function broadcastView(x: Tensor, shape: readonly number[]): Tensor {
+  const lead = shape.length - x.ndim;
+  const strides = shape.map((
+    s,
+    i,
+  ) => (i < lead || x.shape[i - lead] !== s ? 0 : x.strides[i - lead]));
+  return x._view(shape, strides, x.offset);
+}
+
+/**
+ * Runs a binary kernel on broadcast, dtype-promoted operands. `compute` picks the dtype the
+ * kernel computes in from the promoted one; `result` the output dtype (bool for comparisons).
+ */
+export function binaryKernel(
+  op: BinaryOp,
+  a: TensorLike,
+  b: TensorLike,
+  compute: (promoted: DType) => DType,
+  result?: DType,
+): [Tensor, Tensor, Tensor] {
+  const [x0, y0, promoted] = operands(op, a, b);
+  const dt = compute(promoted);
+  const x = to(x0, dt), y = to(y0, dt);
+  const shape = broadcastShapes(op, x.shape, y.shape);
+  const outDtype = result ?? dt;
+  const storage = x._backend.binary(op, broadcastView(x, shape), broadcastView(y, shape), outDtype);
+  return [fromStorage(storage, shape, outDtype, x.device), x, y];
+}
+
+function arith(
+  op: BinaryOp,
+  a: TensorLike,
+  b: TensorLike,
+  name: string,
+  rule: (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => [Tensor | null, Tensor | null],
+  save: { x?: boolean; y?: boolean; out?: boolean },
+  compute: (d: DType) => DType = arithmeticType,
+): Tensor {
+  const [out, x, y] = binaryKernel(op, a, b, compute);
+  const xShape = x.shape, yShape = y.shape;
+  const needX = x.requiresGrad, needY = y.requiresGrad;
+  const saved = [save.x ? x : null, save.y ? y : null, save.out ? out : null].filter((t) =>
+    t !== null
+  );
+  const backward: BackwardFn = (g, s) => {
+    let k = 0;
+    const xs = save.x ? s[k++] : unsaved, ys = save.y ? s[k++] : unsaved;
+    const os = save.out ? s[k++] : unsaved;
+    const [gx, gy] = rule(g, xs, ys, os);
+    return [needX && gx ? sumTo(gx, xShape) : null, needY && gy ? sumTo(gy, yShape) : null];
+  };
+  return record(out, name, [x, y], backward, saved);
+}
+
+/** Stands in for a tensor a rule declared it does not read; touching it is a bug. */
+const unsaved = new Proxy({}, {
+  get() {
+    throw new Error("gradiente internal error: a backward rule read a tensor it did not save.");
+  },
+}) as Tensor;
+
+export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+  if (alpha !== undefined && alpha !== 1) return add(a, mul(b, alpha));
+  return arith("add", a, b, "AddBackward", (g) => [g, g], {});
+}
+
+export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+  if (alpha !== undefined && alpha !== 1) return sub(a, mul(b, alpha));
+  return arith("sub", a, b, "SubBackward", (g) => [g, mul(g, -1)], {});
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return arith("mul", a, b, "MulBackward", (g, x, y) => [mul(g, y), mul(g, x)], {
+    x: true,
+    y: true,
+  });
+}
+
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  return arith(
+    "div",
+    a,
+    b,
+    "DivBackward",
+    (g, _x, y, out) => [div(g, y), mul(g, div(out, y)).mul(-1)],
+    { y: true, out: true },
+    floatTypeFor,
+  );
+}
+
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  return arith(
+    "pow",
+    a,
+    b,
+    "PowBackward",
+    (g, x, y, out) => [
+      mul(g, mul(y, pow(x, sub(y, 1)))),
+      // d/dy x^y = x^y ln x; where x = 0 PyTorch (and the limit for y > 0) gives 0, not NaN.
+      mul(g, where(eq(x, 0), 0, mul(out, log(x)))),
+    ],
+    { x: true, y: true, out: true },
+    (d) => (d === "bool" ? "int32" : d),
+  );
+}
+
+function extremum(op: "maximum" | "minimum", a: TensorLike, b: TensorLike): Tensor {
+  const pick = op === "maximum" ? gt : lt;
+  return arith(
+    op,
+    a,
+    b,
+    op === "maximum" ? "MaximumBackward" : "MinimumBackward",
+    (g, x, y) => {
+      // Where both are equal the gradient is split in half, as in PyTorch.
+      const w = where(pick(x, y), 1, where(eq(x, y), 0.5, 0));
+      return [mul(g, w), mul(g, sub(1, w))];
+    },
+    { x: true, y: true },
+  );
+}
+
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum("maximum", a, b);
+}
+
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum("minimum", a, b);
+}

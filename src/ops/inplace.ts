@@ -1,0 +1,40 @@
+/** In-place writes (copy_, fill_, add_, ...): outside autograd, guarded like PyTorch. */
+import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { shapeStr } from "../tensor/shape.ts";
+import { asTensor } from "./operand.ts";
+import { broadcastView } from "./binary.ts";
+import { broadcastShapes, sameShape } from "../tensor/shape.ts";
+
+export function assignInPlace(op: string, target: Tensor, value: TensorLike): void {
+  if (isGradEnabled() && target.requiresGrad) {
+    throw new Error(
+      target.isLeaf
+        ? `${op}: a leaf tensor that requires grad cannot be modified in place while grad mode is on. ` +
+          "Wrap the update in noGrad(() => ...) (as optimizers do), or use the out-of-place op."
+        : `${op}: in-place changes to a tensor produced by ${target.gradFn?.name} are not supported by ` +
+          "autograd. Use the out-of-place op (e.g. x.add(y) instead of x.add_(y)).",
+    );
+  }
+  if (target.shape.some((s, i) => s > 1 && target.strides[i] === 0)) {
+    throw new Error(
+      `${op}: the tensor of shape ${
+        shapeStr(target.shape)
+      } is an expanded view: several of its elements share ` +
+        "one memory location, so it cannot be written in place. Call clone() first.",
+    );
+  }
+  const src = asTensor(value, target, target.dtype);
+  if (src.device !== target.device) {
+    throw new Error(`${op}: source is on '${src.device}' but the tensor is on '${target.device}'.`);
+  }
+  const shape = broadcastShapes(op, target.shape, src.shape);
+  if (!sameShape(shape, target.shape)) {
+    throw new Error(
+      `${op}: a value of shape ${shapeStr(src.shape)} cannot be written into a tensor of shape ` +
+        `${shapeStr(target.shape)}; it must broadcast to the tensor's shape.`,
+    );
+  }
+  target._backend.assign(target, broadcastView(src, target.shape));
+  target._bumpVersion();
+}

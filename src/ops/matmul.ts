@@ -1,0 +1,144 @@
+/** matmul with PyTorch semantics (1-D, 2-D, batched with broadcasting), mm, dot, outer. */
+import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import { record } from "../autograd/node.ts";
+import { broadcastShapes, numelOf, shapeStr } from "../tensor/shape.ts";
+import { fromStorage, operands } from "./operand.ts";
+import { to } from "./copy.ts";
+import { expand, reshape, transpose, unsqueeze } from "./view.ts";
+import { sumTo } from "./reduce.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import { mul } from "./binary.ts";
+import { arithmeticType } from "../tensor/dtype.ts";
+
+function dims(t: Tensor): string {
+  return t.ndim === 0 ? "a scalar" : t.shape.join("x");
+}
+
+function mismatch(op: string, a: Tensor, b: Tensor, k1: number, k2: number): Error {
+  return new Error(
+    `${op}: cannot multiply ${dims(a)} by ${dims(b)} (inner dimensions ${k1} and ${k2} differ). ` +
+      "The last dim of the first operand must equal the " +
+      (b.ndim === 1
+        ? "length of the vector."
+        : "second-to-last dim of the second; transpose one (x.T) if you meant that."),
+  );
+}
+
+/** Runs the batched kernel on [B, M, K] and [B, K, N] views; returns [B, M, N]. */
+function bmmKernel(a: Tensor, b: Tensor): Tensor {
+  const [B, M] = a.shape;
+  const N = b.shape[2];
+  return fromStorage(a._backend.matmul(a, b), [B, M, N], a.dtype, a.device);
+}
+
+function promoted(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const [x, y, dt0] = operands(op, a, b);
+  const dt = arithmeticType(dt0);
+  return [to(x, dt), to(y, dt)];
+}
+
+/** A 1-D operand seen as a matrix: a row for the left one, a column for the right one. */
+const asLeft = (t: Tensor) => (t.ndim === 1 ? unsqueeze(t, 0) : t);
+const asRight = (t: Tensor) => (t.ndim === 1 ? unsqueeze(t, 1) : t);
+
+/**
+ * A [..., rows, cols] operand as [nb, rows, cols]. One batch dim or none stays a view (a
+ * transposed matrix keeps its swapped strides, a broadcast batch its stride 0); several
+ * batch dims are merged, which copies when they are not contiguous.
+ */
+function to3d(t: Tensor, batch: readonly number[], nb: number, rows: number, cols: number): Tensor {
+  if (batch.length === 0) return unsqueeze(t, 0);
+  const e = expand(t, [...batch, rows, cols]);
+  return batch.length === 1 ? e : reshape(e, [nb, rows, cols]);
+}
+
+/** Forward of matmul for operands with at least one of them 2-D or more, outside autograd. */
+function matmulForward(x: Tensor, y: Tensor): Tensor {
+  return noGrad(() => {
+    const a2 = asLeft(x), b2 = asRight(y);
+    const M = a2.shape[a2.ndim - 2], K = a2.shape[a2.ndim - 1];
+    const K2 = b2.shape[b2.ndim - 2], N = b2.shape[b2.ndim - 1];
+    if (K !== K2) throw mismatch("matmul", x, y, K, K2);
+    const batch = broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    const nb = numelOf(batch);
+    const a3 = to3d(a2, batch, nb, M, K), b3 = to3d(b2, batch, nb, K, N);
+    const shape = [...batch, M, N];
+    if (x.ndim === 1) shape.splice(-2, 1);
+    if (y.ndim === 1) shape.splice(-1, 1);
+    return reshape(bmmKernel(a3, b3), shape);
+  });
+}
+
+export function matmul(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promoted("matmul", a, b);
+  if (x.ndim === 0 || y.ndim === 0) {
+    throw new Error(
+      `matmul: both arguments must be at least 1-D, got shapes ${shapeStr(x.shape)} and ${
+        shapeStr(y.shape)
+      }. ` +
+        "Use mul() to scale by a scalar.",
+    );
+  }
+  if (x.ndim === 1 && y.ndim === 1) return dot(x, y);
+  const out = matmulForward(x, y);
+  const name = x.ndim > 2 || y.ndim > 2
+    ? "BmmBackward"
+    : x.ndim === 1 || y.ndim === 1
+    ? "MvBackward"
+    : "MmBackward";
+  const needX = x.requiresGrad, needY = y.requiresGrad;
+  return record(out, name, [x, y], (g, [xs, ys]) => {
+    const x2 = asLeft(xs), y2 = asRight(ys);
+    let g2 = g;
+    if (xs.ndim === 1) g2 = unsqueeze(g2, -2);
+    if (ys.ndim === 1) g2 = unsqueeze(g2, -1);
+    return [
+      needX ? reshape(sumTo(matmul(g2, transpose(y2, -1, -2)), x2.shape), xs.shape) : null,
+      needY ? reshape(sumTo(matmul(transpose(x2, -1, -2), g2), y2.shape), ys.shape) : null,
+    ];
+  }, [x, y]);
+}
+
+export function mm(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promoted("mm", a, b);
+  if (x.ndim !== 2 || y.ndim !== 2) {
+    throw new Error(
+      `mm: both arguments must be 2-D matrices, got shapes ${shapeStr(x.shape)} and ${
+        shapeStr(y.shape)
+      }. ` +
+        "Use matmul() for vectors and batches.",
+    );
+  }
+  if (x.shape[1] !== y.shape[0]) throw mismatch("mm", x, y, x.shape[1], y.shape[0]);
+  return matmul(x, y);
+}
+
+export function dot(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promoted("dot", a, b);
+  if (x.ndim !== 1 || y.ndim !== 1) {
+    throw new Error(
+      `dot: both arguments must be 1-D vectors, got shapes ${shapeStr(x.shape)} and ${
+        shapeStr(y.shape)
+      }.`,
+    );
+  }
+  if (x.shape[0] !== y.shape[0]) {
+    throw new Error(`dot: the vectors have different lengths, ${x.shape[0]} and ${y.shape[0]}.`);
+  }
+  const out = noGrad(() =>
+    reshape(bmmKernel(reshape(x, [1, 1, x.shape[0]]), reshape(y, [1, y.shape[0], 1])), [])
+  );
+  return record(out, "DotBackward", [x, y], (g, [xs, ys]) => [mul(g, ys), mul(g, xs)], [x, y]);
+}
+
+export function outer(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promoted("outer", a, b);
+  if (x.ndim !== 1 || y.ndim !== 1) {
+    throw new Error(
+      `outer: both arguments must be 1-D vectors, got shapes ${shapeStr(x.shape)} and ${
+        shapeStr(y.shape)
+      }.`,
+    );
+  }
+  return mul(unsqueeze(x, 1), unsqueeze(y, 0));
+}

@@ -1,0 +1,97 @@
+/** Turning op arguments into tensors, and small argument helpers shared by every op. */
+import { Tensor, type TensorLike } from "../tensor/tensor.ts";
+import {
+  type Device,
+  type DType,
+  dtypeOfTypedArray,
+  promoteTypes,
+  promoteWithScalar,
+} from "../tensor/dtype.ts";
+import { flattenNested } from "../tensor/nested.ts";
+import { getBackend, type Storage } from "../backend/backend.ts";
+import { normalizeDim } from "../tensor/shape.ts";
+
+/** A new tensor over freshly computed contiguous storage. */
+export function fromStorage(
+  storage: Storage,
+  shape: readonly number[],
+  dtype: DType,
+  device: Device,
+): Tensor {
+  return new Tensor(storage, shape, dtype, device);
+}
+
+/** Converts a number / nested array to a tensor on `like`'s device (keeps tensors as they are). */
+export function asTensor(x: TensorLike, like?: Tensor, dtype?: DType): Tensor {
+  if (x instanceof Tensor) return x;
+  const device = like?.device ?? "cpu";
+  if (typeof x === "number" || typeof x === "boolean") {
+    const dt = dtype ??
+      (typeof x === "boolean" ? "bool" : like ? promoteWithScalar(like.dtype, x) : "float32");
+    return fromStorage(getBackend(device).full(1, Number(x), dt), [], dt, device);
+  }
+  if (ArrayBuffer.isView(x)) {
+    const dt = dtype ?? dtypeOfTypedArray(x) ?? "float32";
+    return fromStorage(
+      getBackend(device).fromTypedArray(x as never, dt),
+      [(x as unknown as ArrayLike<number>).length],
+      dt,
+      device,
+    );
+  }
+  const flat = flattenNested(x);
+  const dt = dtype ?? (flat.allBool ? "bool" : like && flat.allInt ? like.dtype : "float32");
+  const arr = getBackend("cpu").full(flat.values.length, 0, dt) as Float64Array;
+  arr.set(flat.values);
+  const cpu = fromStorage(arr, flat.shape, dt, "cpu");
+  return device === "cpu" ? cpu : cpu.to(device);
+}
+
+/**
+ * Converts both operands of a binary op. A JS number is a "weak" scalar (it takes the other
+ * operand's dtype unless it needs a float), as Python scalars are in PyTorch.
+ */
+export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
+  if (a instanceof Tensor && b instanceof Tensor) {
+    if (a.device !== b.device) {
+      throw new Error(
+        `${op}: expected both tensors on the same device, but found '${a.device}' and '${b.device}'. ` +
+          `Move one with .to('${a.device}') or .to('${b.device}').`,
+      );
+    }
+    return [a, b, promoteTypes(a.dtype, b.dtype)];
+  }
+  if (a instanceof Tensor) {
+    const dt = typeof b === "number" || typeof b === "boolean"
+      ? promoteWithScalar(a.dtype, b)
+      : undefined;
+    const bt = asTensor(b, a, dt);
+    return [a, bt, dt ?? promoteTypes(a.dtype, bt.dtype)];
+  }
+  if (b instanceof Tensor) {
+    const [bt, at, dt] = operands(op, b, a);
+    return [at, bt, dt];
+  }
+  const at = asTensor(a);
+  return operands(op, at, b);
+}
+
+export function dimArg(op: string, dim: number, ndim: number): number {
+  return normalizeDim(op, dim, ndim);
+}
+
+/** Accepts both f(2, 3) and f([2, 3]) for shape-like varargs. */
+export function shapeArgs(args: readonly (number | readonly number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];
+  return args as number[];
+}
+
+export function onesLikeOf(t: Tensor): Tensor {
+  return fromStorage(getBackend(t.device).full(t.numel(), 1, t.dtype), t.shape, t.dtype, t.device);
+}
+
+export function zerosOf(shape: readonly number[], dtype: DType, device: Device): Tensor {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return fromStorage(getBackend(device).full(n, 0, dtype), shape, dtype, device);
+}

@@ -1,0 +1,41 @@
+/** Stable softmax and log-softmax along one dim (fused kernels, rules in tensor ops). */
+import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import { record } from "../autograd/node.ts";
+import { floatTypeFor } from "../tensor/dtype.ts";
+import { normalizeDim } from "../tensor/shape.ts";
+import { asTensor, fromStorage } from "./operand.ts";
+import { contiguous, to } from "./copy.ts";
+import { transpose } from "./view.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import { mul, sub } from "./binary.ts";
+import { sum } from "./reduce.ts";
+import { exp } from "./unary.ts";
+
+function run(x: Tensor, d: number, log: boolean): Tensor {
+  return noGrad(() => {
+    const last = x.ndim === 0 ? x : contiguous(transpose(x, d, -1));
+    const out = fromStorage(x._backend.softmax(last, log), last.shape, x.dtype, x.device);
+    return x.ndim === 0 ? out : transpose(out, d, -1);
+  });
+}
+
+export function softmax(input: TensorLike, dim: number): Tensor {
+  const t = asTensor(input);
+  const x = to(t, floatTypeFor(t.dtype));
+  const d = normalizeDim("softmax", dim, x.ndim);
+  const out = run(x, d, false);
+  return record(out, "SoftmaxBackward", [x], (g, [y]) => {
+    const gy = mul(g, y);
+    return [sub(gy, mul(y, sum(gy, d, true)))];
+  }, [out]);
+}
+
+export function logSoftmax(input: TensorLike, dim: number): Tensor {
+  const t = asTensor(input);
+  const x = to(t, floatTypeFor(t.dtype));
+  const d = normalizeDim("logSoftmax", dim, x.ndim);
+  const out = run(x, d, true);
+  return record(out, "LogSoftmaxBackward", [x], (g, [y]) => [
+    sub(g, mul(exp(y), sum(g, d, true))),
+  ], [out]);
+}

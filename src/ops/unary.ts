@@ -1,0 +1,153 @@
+/** Elementwise functions of one tensor, each with its derivative written in tensor ops. */
+import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import type { UnaryOp } from "../backend/backend.ts";
+import { type BackwardFn, record } from "../autograd/node.ts";
+import { arithmeticType, type DType, floatTypeFor } from "../tensor/dtype.ts";
+import { asTensor, fromStorage, zerosOf } from "./operand.ts";
+import { div, mul, sub } from "./binary.ts";
+import { ge, gt, le } from "./compare.ts";
+import { where } from "./where.ts";
+import { logicalAnd } from "./compare.ts";
+
+function apply(
+  op: UnaryOp,
+  x: Tensor,
+  dtype: DType,
+  name: string,
+  backward: BackwardFn,
+  save: "input" | "output" | "none",
+  params?: number[],
+): Tensor {
+  const out = fromStorage(x._backend.unary(op, x, dtype, params), x.shape, dtype, x.device);
+  const saved = save === "input" ? [x] : save === "output" ? [out] : [];
+  return record(out, name, [x], backward, saved);
+}
+
+const float = (x: TensorLike) => {
+  const t = asTensor(x);
+  return { t, dt: floatTypeFor(t.dtype) };
+};
+
+export function neg(input: TensorLike): Tensor {
+  const x = asTensor(input);
+  return apply("neg", x, arithmeticType(x.dtype), "NegBackward", (g) => [neg(g)], "none");
+}
+
+export function exp(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply("exp", t, dt, "ExpBackward", (g, [y]) => [mul(g, y)], "output");
+}
+
+export function log(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply("log", t, dt, "LogBackward", (g, [x]) => [div(g, x)], "input");
+}
+
+export function sqrt(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply("sqrt", t, dt, "SqrtBackward", (g, [y]) => [div(g, mul(y, 2))], "output");
+}
+
+export function abs(input: TensorLike): Tensor {
+  const x = asTensor(input);
+  return apply(
+    "abs",
+    x,
+    arithmeticType(x.dtype),
+    "AbsBackward",
+    (g, [xs]) => [mul(g, sign(xs))],
+    "input",
+  );
+}
+
+export function sign(input: TensorLike): Tensor {
+  const x = asTensor(input);
+  const shape = x.shape;
+  return apply(
+    "sign",
+    x,
+    arithmeticType(x.dtype),
+    "SignBackward",
+    (g) => [zerosOf(shape, g.dtype, g.device)],
+    "none",
+  );
+}
+
+export function sin(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply("sin", t, dt, "SinBackward", (g, [x]) => [mul(g, cos(x))], "input");
+}
+
+export function cos(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply("cos", t, dt, "CosBackward", (g, [x]) => [neg(mul(g, sin(x)))], "input");
+}
+
+export function tanh(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply("tanh", t, dt, "TanhBackward", (g, [y]) => [mul(g, sub(1, mul(y, y)))], "output");
+}
+
+export function sigmoid(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply(
+    "sigmoid",
+    t,
+    dt,
+    "SigmoidBackward",
+    (g, [y]) => [mul(g, mul(y, sub(1, y)))],
+    "output",
+  );
+}
+
+export function relu(input: TensorLike): Tensor {
+  const x = asTensor(input);
+  return apply(
+    "relu",
+    x,
+    arithmeticType(x.dtype),
+    "ReluBackward",
+    (g, [y]) => [mul(g, gt(y, 0))],
+    "output",
+  );
+}
+
+export function leakyRelu(input: TensorLike, negativeSlope = 0.01): Tensor {
+  const { t, dt } = float(input);
+  return apply(
+    "leakyRelu",
+    t,
+    dt,
+    "LeakyReluBackward",
+    (g, [x]) => [mul(g, where(gt(x, 0), 1, negativeSlope))],
+    "input",
+    [negativeSlope],
+  );
+}
+
+/** Limits values to [min, max]; either bound may be omitted (null/undefined). */
+export function clamp(input: TensorLike, min?: number | null, max?: number | null): Tensor {
+  const x = asTensor(input);
+  if ((min === null || min === undefined) && (max === null || max === undefined)) {
+    throw new Error(
+      "clamp: give at least one of min and max, e.g. x.clamp(0) or x.clamp(null, 1).",
+    );
+  }
+  const lo = min ?? -Infinity, hi = max ?? Infinity;
+  const dt = Number.isInteger(lo) && Number.isInteger(hi) || !Number.isFinite(lo + hi)
+    ? arithmeticType(x.dtype)
+    : floatTypeFor(x.dtype);
+  // The gradient passes where the input lies inside the bounds (bounds included), as in PyTorch.
+  return apply(
+    "clamp",
+    x,
+    dt,
+    "ClampBackward",
+    (g, [xs]) => [mul(g, logicalAnd(ge(xs, lo), le(xs, hi)))],
+    "input",
+    [
+      lo,
+      hi,
+    ],
+  );
+}

@@ -1,0 +1,241 @@
+/** Creation functions: tensor(), zeros/ones/full/eye/arange/linspace and the random ones. */
+import { type NestedArray, Tensor } from "./tensor.ts";
+import {
+  type Device,
+  type DType,
+  dtypeOfTypedArray,
+  isFloat,
+  type TypedArray,
+  typedArrayFor,
+} from "./dtype.ts";
+import { checkShape, numelOf } from "./shape.ts";
+import { flattenNested } from "./nested.ts";
+import { getBackend } from "../backend/backend.ts";
+import { defaultGenerator, type Generator } from "./random.ts";
+
+export interface CreateOptions {
+  dtype?: DType;
+  device?: Device;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+/** Shape given as varargs (2, 3) or as one array ([2, 3]), optionally followed by options. */
+export type ShapeAndOptions<O> = number[] | [...number[], O] | [readonly number[]] | [
+  readonly number[],
+  O,
+];
+
+function splitArgs<O extends object>(op: string, args: readonly unknown[]): [number[], O] {
+  let opts = {} as O;
+  let rest = args;
+  const last = args[args.length - 1];
+  if (last !== undefined && typeof last === "object" && !Array.isArray(last)) {
+    opts = last as O;
+    rest = args.slice(0, -1);
+  }
+  const shape = rest.length === 1 && Array.isArray(rest[0])
+    ? rest[0] as number[]
+    : rest as number[];
+  return [checkShape(op, shape), opts];
+}
+
+function make(
+  values: TypedArray,
+  shape: readonly number[],
+  opts: CreateOptions,
+  dtype: DType,
+): Tensor {
+  const device = opts.device ?? "cpu";
+  const t = new Tensor(getBackend(device).fromTypedArray(values, dtype), shape, dtype, device);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/** Builds a tensor from a number, a boolean, nested arrays or a TypedArray. */
+export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions = {}): Tensor {
+  if (data instanceof Tensor) {
+    const t = data.detach().to({
+      dtype: opts.dtype ?? data.dtype,
+      device: opts.device ?? data.device,
+    }).clone();
+    const copy = t.detach();
+    if (opts.requiresGrad) copy.requiresGrad_(true);
+    return copy;
+  }
+  if (ArrayBuffer.isView(data)) {
+    const dtype = opts.dtype ?? dtypeOfTypedArray(data) ?? "float32";
+    return make(data, [data.length], opts, dtype);
+  }
+  const flat = flattenNested(data);
+  const dtype = opts.dtype ?? (flat.allBool ? "bool" : "float32");
+  const values = typedArrayFor("float64", flat.values.length);
+  values.set(flat.values);
+  return make(values, flat.shape, opts, dtype);
+}
+
+function filled(op: string, args: readonly unknown[], value: number): Tensor {
+  const [shape, opts] = splitArgs<CreateOptions>(op, args);
+  return fullOf(shape, value, opts);
+}
+
+function fullOf(shape: readonly number[], value: number, opts: CreateOptions): Tensor {
+  const dtype = opts.dtype ?? "float32";
+  const device = opts.device ?? "cpu";
+  const t = new Tensor(getBackend(device).full(numelOf(shape), value, dtype), shape, dtype, device);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+export function zeros(...args: ShapeAndOptions<CreateOptions>): Tensor {
+  return filled("zeros", args, 0);
+}
+
+export function ones(...args: ShapeAndOptions<CreateOptions>): Tensor {
+  return filled("ones", args, 1);
+}
+
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  return fullOf(checkShape("full", shape), value, opts);
+}
+
+export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
+  if (typeof m === "object") return eye(n, n, m);
+  const [rows, cols] = checkShape("eye", [n, m]);
+  const values = typedArrayFor("float64", rows * cols);
+  for (let i = 0; i < Math.min(rows, cols); i++) values[i * cols + i] = 1;
+  return make(values, [rows, cols], opts, opts.dtype ?? "float32");
+}
+
+/**
+ * arange(end) or arange(start, end, step?): values start, start+step, ... below end. Integer
+ * arguments give int32 (as PyTorch gives int64), any fractional one float32.
+ */
+export function arange(
+  a: number,
+  b?: number | CreateOptions,
+  c?: number | CreateOptions,
+  d?: CreateOptions,
+): Tensor {
+  const nums = [a, b, c].filter((x): x is number => typeof x === "number");
+  const opts = ([b, c, d].find((x) => typeof x === "object") ?? {}) as CreateOptions;
+  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (step === 0 || !Number.isFinite(start + end + step)) {
+    throw new Error(
+      `arange: need finite start/end and a non-zero step, got (${start}, ${end}, ${step}).`,
+    );
+  }
+  if ((end - start) * step < 0) {
+    throw new Error(`arange: step ${step} goes away from end: start ${start}, end ${end}.`);
+  }
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const values = typedArrayFor("float64", n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
+  return make(values, [n], opts, dtype);
+}
+
+export function linspace(
+  start: number,
+  end: number,
+  steps: number,
+  opts: CreateOptions = {},
+): Tensor {
+  checkShape("linspace", [steps]);
+  const values = typedArrayFor("float64", steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Fill from both ends so the last value is exactly `end`, as PyTorch does.
+  for (let i = 0; i < steps; i++) {
+    values[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
+  }
+  return make(values, [steps], opts, opts.dtype ?? "float32");
+}
+
+function likeOpts(t: Tensor, opts: CreateOptions): CreateOptions {
+  return { dtype: t.dtype, device: t.device, ...opts };
+}
+
+export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return fullOf(t.shape, 0, likeOpts(t, opts));
+}
+
+export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return fullOf(t.shape, 1, likeOpts(t, opts));
+}
+
+export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  return fullOf(t.shape, value, likeOpts(t, opts));
+}
+
+function randomFloat(op: string, args: readonly unknown[], draw: (g: Generator) => number): Tensor {
+  const [shape, opts] = splitArgs<RandomOptions>(op, args);
+  const dtype = opts.dtype ?? "float32";
+  if (!isFloat(dtype)) {
+    throw new Error(
+      `${op}: dtype must be float32 or float64, got ${dtype}. Use randint for integers.`,
+    );
+  }
+  const g = opts.generator ?? defaultGenerator;
+  const values = typedArrayFor(dtype, numelOf(shape));
+  for (let i = 0; i < values.length; i++) values[i] = draw(g);
+  if (dtype === "float32") {
+    // Rounding to float32 can turn 0.99999999 into 1; keep rand() inside [0, 1).
+    if (op === "rand") {
+      for (let i = 0; i < values.length; i++) if (values[i] >= 1) values[i] = 1 - 2 ** -24;
+    }
+  }
+  return make(values, shape, opts, dtype);
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(...args: ShapeAndOptions<RandomOptions>): Tensor {
+  return randomFloat("rand", args, (g) => g.nextFloat());
+}
+
+/** Standard normal samples. */
+export function randn(...args: ShapeAndOptions<RandomOptions>): Tensor {
+  return randomFloat("randn", args, (g) => g.nextNormal());
+}
+
+export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  return rand(t.shape, { dtype: t.dtype, device: t.device, ...opts });
+}
+
+export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  return randn(t.shape, { dtype: t.dtype, device: t.device, ...opts });
+}
+
+/** Uniform integers in [low, high) (int32 unless a dtype is given). */
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new Error(`randint: need integers low < high, got low=${low}, high=${high}.`);
+  }
+  const dims = checkShape("randint", shape);
+  const g = opts.generator ?? defaultGenerator;
+  const values = typedArrayFor("float64", numelOf(dims));
+  for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
+  return make(values, dims, opts, opts.dtype ?? "int32");
+}
+
+/** A random permutation of 0..n-1 (Fisher-Yates). */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  checkShape("randperm", [n]);
+  const g = opts.generator ?? defaultGenerator;
+  const values = typedArrayFor("float64", n);
+  for (let i = 0; i < n; i++) values[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.nextInt(0, i + 1);
+    const t = values[i];
+    values[i] = values[j];
+    values[j] = t;
+  }
+  return make(values, [n], opts, opts.dtype ?? "int32");
+}

@@ -1,0 +1,71 @@
+/** Element types and the rules that combine them (PyTorch's type promotion, simplified). */
+
+export type DType = "float32" | "float64" | "int32" | "bool";
+export type Device = "cpu" | "webgpu";
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
+
+export function isDType(x: unknown): x is DType {
+  return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
+}
+
+export function isDevice(x: unknown): x is Device {
+  return x === "cpu" || x === "webgpu";
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype === "float32" || dtype === "float64";
+}
+
+export function typedArrayFor(dtype: DType, length: number): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(length);
+    case "float64":
+      return new Float64Array(length);
+    case "int32":
+      return new Int32Array(length);
+    case "bool":
+      return new Uint8Array(length);
+  }
+}
+
+/** The dtype a TypedArray naturally holds (Uint8Array is read as bool). */
+export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  if (a instanceof Int32Array) return "int32";
+  if (a instanceof Uint8Array) return "bool";
+  return undefined;
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+/** Result dtype of an arithmetic op on two tensors. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * Result dtype of a tensor combined with a JS number: the number is "weak", as a Python
+ * scalar is in PyTorch, so it only lifts an integer or bool tensor to float32 when it has a
+ * fractional part.
+ */
+export function promoteWithScalar(t: DType, value: number | boolean): DType {
+  if (typeof value === "boolean") return t;
+  if (isFloat(t)) return t;
+  if (!Number.isInteger(value)) return "float32";
+  return t === "bool" ? "int32" : t;
+}
+
+/** dtype that arithmetic ops produce for this input: bool arithmetic counts as int32. */
+export function arithmeticType(d: DType): DType {
+  return d === "bool" ? "int32" : d;
+}
+
+/** dtype that float-valued math (exp, log, division...) produces. */
+export function floatTypeFor(d: DType): DType {
+  return isFloat(d) ? d : "float32";
+}

@@ -1,0 +1,118 @@
+/**
+ * PyTorch-style text repr: `tensor([[1.0000, 2.5000]], requiresGrad=true)`. Follows torch's
+ * formatter: integer-valued floats print as `1.`, others with 4 decimals, scientific notation
+ * when magnitudes span more than 1000x (or exceed 1e8, or go below 1e-4); more than 1000
+ * elements are summarised with 3 edge items per dim.
+ */
+import type { Tensor } from "./tensor.ts";
+import type { TypedArray } from "./dtype.ts";
+import { numelOf } from "./shape.ts";
+
+export const PRINT_OPTIONS = { threshold: 1000, edgeItems: 3, lineWidth: 80, precision: 4 };
+
+function special(v: number): string | null {
+  if (Number.isNaN(v)) return "nan";
+  if (v === Infinity) return "inf";
+  if (v === -Infinity) return "-inf";
+  return null;
+}
+
+/** Python's "{:.4e}": two-digit exponent at least. */
+function sci(v: number, digits: number): string {
+  const [m, e] = v.toExponential(digits).split("e");
+  const sign = e[0] === "-" ? "-" : "+";
+  const exp = e.replace(/^[+-]/, "").padStart(2, "0");
+  return `${m}e${sign}${exp}`;
+}
+
+/** Chooses one number format for all values, as torch's _Formatter does. */
+export function makeFormatter(values: TypedArray, dtype: string): (v: number) => string {
+  if (dtype === "bool") return (v) => (v ? "true" : "false");
+  if (dtype === "int32") return (v) => String(v);
+  const p = PRINT_OPTIONS.precision;
+  let intMode = true, max = 0, min = Infinity, any = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v) || v === 0) continue;
+    const a = Math.abs(v);
+    any = true;
+    if (a > max) max = a;
+    if (a < min) min = a;
+    if (v !== Math.ceil(v)) intMode = false;
+  }
+  let fmt: (v: number) => string;
+  if (!any) fmt = (v) => `${v.toFixed(0)}.`;
+  else if (intMode) {
+    fmt = max / min > 1000 || max > 1e8 ? (v) => sci(v, p) : (v) => `${v.toFixed(0)}.`;
+  } else if (max / min > 1000 || max > 1e8 || min < 1e-4) fmt = (v) => sci(v, p);
+  else fmt = (v) => v.toFixed(p);
+  return (v) => special(v) ?? (Object.is(v, -0) ? `-${fmt(0)}` : fmt(v));
+}
+
+function render(
+  values: TypedArray,
+  shape: readonly number[],
+  start: number,
+  indent: number,
+  fmt: (v: number) => string,
+  width: number,
+  summarize: boolean,
+): string {
+  const { edgeItems, lineWidth } = PRINT_OPTIONS;
+  const n = shape[0];
+  const pick = (count: number, each: (i: number) => string): string[] => {
+    if (summarize && count > 2 * edgeItems) {
+      const head = Array.from({ length: edgeItems }, (_, i) => each(i));
+      const tail = Array.from({ length: edgeItems }, (_, i) => each(count - edgeItems + i));
+      return [...head, shape.length === 1 ? " ..." : "...", ...tail];
+    }
+    return Array.from({ length: count }, (_, i) => each(i));
+  };
+  if (shape.length === 1) {
+    const items = pick(n, (i) => fmt(values[start + i]).padStart(width));
+    const perLine = Math.max(1, Math.floor((lineWidth - indent) / (width + 2)));
+    const lines: string[] = [];
+    for (let i = 0; i < items.length; i += perLine) {
+      lines.push(items.slice(i, i + perLine).join(", "));
+    }
+    return `[${lines.join(`,\n${" ".repeat(indent + 1)}`)}]`;
+  }
+  const inner = numelOf(shape.slice(1));
+  const rows = pick(
+    n,
+    (i) => render(values, shape.slice(1), start + i * inner, indent + 1, fmt, width, summarize),
+  );
+  return `[${rows.join(`,${"\n".repeat(shape.length - 1)}${" ".repeat(indent + 1)}`)}]`;
+}
+
+export function formatValues(
+  values: TypedArray,
+  shape: readonly number[],
+  dtype: string,
+  indent: number,
+): string {
+  const fmt = makeFormatter(values, dtype);
+  if (shape.length === 0) return fmt(values[0]);
+  if (values.length === 0) return "[]";
+  const summarize = values.length > PRINT_OPTIONS.threshold;
+  let width = 0;
+  for (let i = 0; i < values.length; i++) width = Math.max(width, fmt(values[i]).length);
+  return render(values, shape, 0, indent, fmt, width, summarize);
+}
+
+export function formatTensor(t: Tensor): string {
+  const prefix = "tensor(";
+  let body: string;
+  const suffix: string[] = [];
+  if (t.device !== "cpu") {
+    body = "...";
+    suffix.push(`device='${t.device}'`);
+  } else {
+    body = formatValues(t._values(), t.shape, t.dtype, prefix.length);
+  }
+  if (t.numel() === 0 && t.ndim !== 1) suffix.push(`size=[${t.shape.join(", ")}]`);
+  if (t.dtype === "float64") suffix.push(`dtype=${t.dtype}`);
+  if (t.gradFn) suffix.push(`gradFn=<${t.gradFn.name}>`);
+  else if (t.requiresGrad) suffix.push("requiresGrad=true");
+  return `${prefix}${[body, ...suffix].join(", ")})`;
+}

@@ -1,0 +1,553 @@
+/**
+ * The Tensor: storage + shape + strides + offset + dtype + device, plus autograd state.
+ * Methods are thin: each forwards to the op of the same name in src/ops, where the forward
+ * dispatch and backward rule live once.
+ */
+import { type Backend, getBackend, type Storage, type View } from "../backend/backend.ts";
+import { AccumulateGrad, type Node } from "../autograd/node.ts";
+import { runBackward } from "../autograd/engine.ts";
+import { type Device, type DType, isFloat, type TypedArray } from "./dtype.ts";
+import { contiguousStrides, isContiguousLayout, numelOf, shapeStr } from "./shape.ts";
+import { formatTensor } from "./format.ts";
+import { toNested } from "./nested.ts";
+import * as ops from "../ops/mod.ts";
+import type { IndexSpec } from "../ops/indexing.ts";
+
+export type NestedArray = number | boolean | readonly NestedArray[];
+/** Anything an op accepts where a tensor is expected. */
+export type TensorLike = Tensor | number | boolean | readonly NestedArray[];
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+/** Shared by a tensor and all its views, so an in-place write through one is seen by all. */
+interface VersionCounter {
+  value: number;
+}
+
+export class Tensor implements View {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  readonly device: Device;
+  /** Accumulated gradient of a leaf (or of a tensor that called retainGrad()). */
+  grad: Tensor | null = null;
+  #requiresGrad = false;
+  #gradFn: Node | null = null;
+  #accumulator: AccumulateGrad | null = null;
+  #version: VersionCounter;
+
+  /** @internal Use `tensor()` and the creation functions; ops build tensors through here. */
+  constructor(
+    storage: Storage,
+    shape: readonly number[],
+    dtype: DType,
+    device: Device,
+    strides?: readonly number[],
+    offset = 0,
+    version?: VersionCounter,
+  ) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+    this.dtype = dtype;
+    this.device = device;
+    this.#version = version ?? { value: 0 };
+  }
+
+  /** @internal A tensor sharing this one's storage (and version counter) with a new layout. */
+  _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    return new Tensor(this.storage, shape, this.dtype, this.device, strides, offset, this.#version);
+  }
+
+  /** @internal The backend that owns this tensor's storage. */
+  get _backend(): Backend {
+    return getBackend(this.device);
+  }
+
+  // ---- metadata -------------------------------------------------------------------------
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  numel(): number {
+    return numelOf(this.shape);
+  }
+
+  /** The shape, or the size of one dimension (negative dims count from the end). */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): readonly number[] | number {
+    if (dim === undefined) return this.shape;
+    return this.shape[ops.dimArg("size", dim, this.ndim)];
+  }
+
+  isContiguous(): boolean {
+    return isContiguousLayout(this.shape, this.strides);
+  }
+
+  // ---- autograd state -------------------------------------------------------------------
+
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+
+  set requiresGrad(flag: boolean) {
+    this.requiresGrad_(flag);
+  }
+
+  /** Turns gradient tracking on (or off) for a leaf, in place, and returns this tensor. */
+  requiresGrad_(flag = true): this {
+    if (this.#gradFn && !flag) {
+      throw new Error(
+        "requiresGrad_: you can only change requiresGrad of leaf tensors; this tensor was produced by " +
+          `${this.#gradFn.name}. Use detach() to get a tensor that does not require grad.`,
+      );
+    }
+    if (flag && !isFloat(this.dtype)) {
+      throw new Error(
+        `requiresGrad_: only floating point tensors can require gradients, but this tensor is ${this.dtype}. ` +
+          "Convert it first, e.g. t.to('float32').requiresGrad_().",
+      );
+    }
+    this.#requiresGrad = flag;
+    return this;
+  }
+
+  get gradFn(): Node | null {
+    return this.#gradFn;
+  }
+
+  get isLeaf(): boolean {
+    return this.#gradFn === null;
+  }
+
+  /** @internal Marks this tensor as produced by `node` (called by record()). */
+  _setGradFn(node: Node): void {
+    this.#gradFn = node;
+    this.#requiresGrad = true;
+  }
+
+  /** @internal The node a gradient for this tensor flows into. */
+  _gradEdge(): Node {
+    if (this.#gradFn) return this.#gradFn;
+    return (this.#accumulator ??= new AccumulateGrad(this));
+  }
+
+  /** @internal */
+  get _version(): number {
+    return this.#version.value;
+  }
+
+  /** @internal Called by in-place ops, so backward can spot a saved tensor that changed. */
+  _bumpVersion(): void {
+    this.#version.value++;
+  }
+
+  /** @internal Adds g into .grad (a fresh tensor each time, so .grad never aliases g's graph). */
+  _accumulateGrad(g: Tensor, createGraph: boolean): void {
+    const incoming = createGraph ? g : g.detach();
+    this.grad = this.grad
+      ? (createGraph ? this.grad.add(incoming) : this.grad.add(incoming).detach())
+      : incoming;
+  }
+
+  /** Keeps .grad for this non-leaf tensor at the next backward (leaves always keep it). */
+  retainGrad(): this {
+    if (!this.#requiresGrad) {
+      throw new Error(
+        "retainGrad: this tensor does not require grad, so it will never get a gradient.",
+      );
+    }
+    if (this.#gradFn) this.#gradFn.retained = this;
+    return this;
+  }
+
+  /**
+   * Computes the gradient of this tensor with respect to the graph leaves and accumulates it
+   * into their .grad. A non-scalar tensor needs `gradient` (same shape): the vector of the
+   * vector-Jacobian product.
+   */
+  backward(gradient?: TensorLike, options: BackwardOptions = {}): void {
+    let g: Tensor;
+    if (gradient === undefined) {
+      if (this.numel() !== 1) {
+        throw new Error(
+          `backward: grad can be implicitly created only for scalar outputs, but this tensor has shape ${
+            shapeStr(this.shape)
+          }. Reduce it first (e.g. loss.sum() or loss.mean()) or pass a gradient of the same shape: ` +
+            "t.backward(onesLike(t)).",
+        );
+      }
+      g = ops.onesLikeOf(this);
+    } else {
+      g = ops.asTensor(gradient, this);
+      if (g.shape.join() !== this.shape.join()) {
+        throw new Error(
+          `backward: gradient has shape ${shapeStr(g.shape)} but the tensor has shape ${
+            shapeStr(this.shape)
+          }; they must match.`,
+        );
+      }
+    }
+    runBackward("backward", [this], [g], {
+      retainGraph: options.retainGraph ?? options.createGraph ?? false,
+      createGraph: options.createGraph ?? false,
+    });
+  }
+
+  /** A tensor sharing this one's data, cut from the graph. */
+  detach(): Tensor {
+    return this._view(this.shape, this.strides, this.offset);
+  }
+
+  // ---- reading values -------------------------------------------------------------------
+
+  #syncRead(op: string): TypedArray {
+    const backend = this._backend;
+    if (!backend.readSync) {
+      throw new Error(
+        `${op}: this tensor lives on '${this.device}', which can only be read asynchronously. ` +
+          `Use the async twin: await t.${
+            op === "item" ? "itemAsync()" : op === "toArray" ? "toArrayAsync()" : "data()"
+          }.`,
+      );
+    }
+    return backend.readSync(this);
+  }
+
+  /** The single value of a one-element tensor as a JS number (a boolean for bool tensors). */
+  item(): number | boolean {
+    if (this.numel() !== 1) {
+      throw new Error(
+        `item: a tensor with ${this.numel()} elements (shape ${shapeStr(this.shape)}) cannot be ` +
+          "converted to a single number; index it first or use toArray().",
+      );
+    }
+    const v = this.#syncRead("item")[0];
+    return this.dtype === "bool" ? v !== 0 : v;
+  }
+
+  async itemAsync(): Promise<number | boolean> {
+    if (this.numel() !== 1) return this.item();
+    const v = (await this.data())[0];
+    return this.dtype === "bool" ? v !== 0 : v;
+  }
+
+  /** The values as nested JS arrays (numbers, or booleans for bool tensors). */
+  toArray(): NestedArray {
+    return toNested(this.#syncRead("toArray"), this.shape, this.dtype === "bool");
+  }
+
+  async toArrayAsync(): Promise<NestedArray> {
+    return toNested(await this.data(), this.shape, this.dtype === "bool");
+  }
+
+  /** A contiguous copy of the values as a TypedArray; works on every device. */
+  data(): Promise<TypedArray> {
+    return this._backend.read(this);
+  }
+
+  /** @internal Synchronous contiguous values (CPU only); used by formatting and tests. */
+  _values(): TypedArray {
+    return this.#syncRead("data");
+  }
+
+  // ---- printing -------------------------------------------------------------------------
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for("Deno.customInspect")](): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this);
+  }
+
+  // ---- conversion -----------------------------------------------------------------------
+
+  /** Converts to a dtype and/or moves to a device; returns this tensor when nothing changes. */
+  to(target: DType | Device | { dtype?: DType; device?: Device }): Tensor {
+    return ops.to(this, target);
+  }
+  float(): Tensor {
+    return ops.to(this, "float32");
+  }
+  double(): Tensor {
+    return ops.to(this, "float64");
+  }
+  int(): Tensor {
+    return ops.to(this, "int32");
+  }
+  bool(): Tensor {
+    return ops.to(this, "bool");
+  }
+  contiguous(): Tensor {
+    return ops.contiguous(this);
+  }
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+
+  // ---- shape and views ------------------------------------------------------------------
+
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return ops.reshape(this, ops.shapeArgs(shape));
+  }
+  view(...shape: number[] | [readonly number[]]): Tensor {
+    return ops.view(this, ops.shapeArgs(shape));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return ops.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return ops.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return ops.unsqueeze(this, dim);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return ops.transpose(this, dim0, dim1);
+  }
+  permute(...dims: number[] | [readonly number[]]): Tensor {
+    return ops.permute(this, ops.shapeArgs(dims));
+  }
+  /** All dims reversed (the matrix transpose for 2-D tensors). */
+  get T(): Tensor {
+    return ops.permute(this, this.shape.map((_, i) => this.ndim - 1 - i));
+  }
+  expand(...shape: number[] | [readonly number[]]): Tensor {
+    return ops.expand(this, ops.shapeArgs(shape));
+  }
+  expandAs(other: Tensor): Tensor {
+    return ops.expand(this, other.shape);
+  }
+  /**
+   * NumPy-style basic indexing. Each argument addresses one dim: a number picks an index
+   * (negative counts from the end) and drops the dim; a string "start:stop:step" (any part
+   * optional: ":", "1:", "::2", "-3:") or { start, stop, step } slices; null inserts a new
+   * axis; "..." stands for all remaining dims. Returns a view.
+   * @example x.index(0, "1:3", null, "::-1") // ~ x[0, 1:3, None, ::-1] in NumPy
+   */
+  index(...spec: IndexSpec[]): Tensor {
+    return ops.index(this, spec);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return ops.narrow(this, dim, start, length);
+  }
+  split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+    return ops.split(this, sizeOrSections, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return ops.chunk(this, chunks, dim);
+  }
+  indexSelect(dim: number, index: TensorLike): Tensor {
+    return ops.indexSelect(this, dim, index);
+  }
+  gather(dim: number, index: TensorLike): Tensor {
+    return ops.gather(this, dim, index);
+  }
+  scatterAdd(dim: number, index: TensorLike, src: TensorLike): Tensor {
+    return ops.scatterAdd(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: TensorLike, src: TensorLike): Tensor {
+    return ops.indexAdd(this, dim, index, src);
+  }
+  maskedFill(mask: TensorLike, value: number): Tensor {
+    return ops.maskedFill(this, mask, value);
+  }
+  /** PyTorch's x.where(cond, y): x where cond holds, else y. */
+  where(condition: TensorLike, other: TensorLike): Tensor {
+    return ops.where(condition, this, other);
+  }
+
+  // ---- elementwise ----------------------------------------------------------------------
+
+  add(other: TensorLike, alpha?: number): Tensor {
+    return ops.add(this, other, alpha);
+  }
+  sub(other: TensorLike, alpha?: number): Tensor {
+    return ops.sub(this, other, alpha);
+  }
+  mul(other: TensorLike): Tensor {
+    return ops.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return ops.div(this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return ops.pow(this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return ops.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return ops.minimum(this, other);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
+  sin(): Tensor {
+    return ops.sin(this);
+  }
+  cos(): Tensor {
+    return ops.cos(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return ops.leakyRelu(this, negativeSlope);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ops.clamp(this, min, max);
+  }
+  eq(other: TensorLike): Tensor {
+    return ops.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return ops.ne(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return ops.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return ops.le(this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return ops.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return ops.ge(this, other);
+  }
+  logicalNot(): Tensor {
+    return ops.logicalNot(this);
+  }
+  logicalAnd(other: TensorLike): Tensor {
+    return ops.logicalAnd(this, other);
+  }
+  logicalOr(other: TensorLike): Tensor {
+    return ops.logicalOr(this, other);
+  }
+
+  // ---- reductions -----------------------------------------------------------------------
+
+  sum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.sum(this, dim, keepdim);
+  }
+  mean(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.mean(this, dim, keepdim);
+  }
+  prod(dim?: number | null, keepdim = false): Tensor {
+    return ops.prod(this, dim, keepdim);
+  }
+  /** With no dim: the largest value. With a dim: { values, indices } along it, as PyTorch. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.max(this) : ops.max(this, dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.min(this) : ops.min(this, dim, keepdim);
+  }
+  argmax(dim?: number | null, keepdim = false): Tensor {
+    return ops.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number | null, keepdim = false): Tensor {
+    return ops.argmin(this, dim, keepdim);
+  }
+  /** Variance with Bessel's correction by default (correction = 1), as PyTorch. */
+  var(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
+    return ops.variance(this, dim, keepdim, correction);
+  }
+  std(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
+    return ops.std(this, dim, keepdim, correction);
+  }
+  logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
+    return ops.logsumexp(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return ops.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return ops.logSoftmax(this, dim);
+  }
+
+  // ---- linear algebra -------------------------------------------------------------------
+
+  matmul(other: TensorLike): Tensor {
+    return ops.matmul(this, other);
+  }
+  mm(other: TensorLike): Tensor {
+    return ops.mm(this, other);
+  }
+  dot(other: TensorLike): Tensor {
+    return ops.dot(this, other);
+  }
+  outer(other: TensorLike): Tensor {
+    return ops.outer(this, other);
+  }
+
+  // ---- in place (outside autograd) ------------------------------------------------------
+
+  /** Copies src (broadcast to this shape) into this tensor's memory. */
+  copy_(src: TensorLike): this {
+    ops.assignInPlace("copy_", this, src);
+    return this;
+  }
+  fill_(value: number): this {
+    ops.assignInPlace("fill_", this, value);
+    return this;
+  }
+  zero_(): this {
+    return this.fill_(0);
+  }
+  add_(other: TensorLike, alpha?: number): this {
+    ops.assignInPlace("add_", this, ops.add(this.detach(), other, alpha));
+    return this;
+  }
+  sub_(other: TensorLike, alpha?: number): this {
+    ops.assignInPlace("sub_", this, ops.sub(this.detach(), other, alpha));
+    return this;
+  }
+  mul_(other: TensorLike): this {
+    ops.assignInPlace("mul_", this, ops.mul(this.detach(), other));
+    return this;
+  }
+  div_(other: TensorLike): this {
+    ops.assignInPlace("div_", this, ops.div(this.detach(), other));
+    return this;
+  }
+}
