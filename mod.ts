@@ -12,10 +12,6 @@
  * ```
  * @module
  */
-import { cpuBackend, registerBackend } from "./src/backend/mod.ts";
-
-registerBackend(cpuBackend);
-
 export * from "./src/tensor/mod.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export { enableGrad, gradcheck, isGradEnabled, noGrad } from "./src/autograd/mod.ts";
@@ -31,6 +27,8 @@ export {
   div,
   dot,
   eq,
+  expand,
+  flatten,
   exp,
   gather,
   ge,
@@ -56,12 +54,15 @@ export {
   minimum,
   mm,
   mul,
+  narrow,
   ne,
   neg,
   outer,
+  permute,
   pow,
   prod,
   relu,
+  reshape,
   scatterAdd,
   sigmoid,
   sign,
@@ -70,13 +71,15 @@ export {
   softmax,
   split,
   sqrt,
+  squeeze,
   stack,
   std,
   sub,
   sum,
   tanh,
+  transpose,
   type ValuesIndices,
+  unsqueeze,
   variance,
-  variance as var_,
   where,
 } from "./src/ops/mod.ts";

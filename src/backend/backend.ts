@@ -5,6 +5,7 @@
  * writes through a view (used by cat, index backward and in-place updates).
  */
 import type { Device, DType, TypedArray } from "../tensor/dtype.ts";
+import { cpuBackend } from "./cpu/mod.ts";
 
 /** Backend-owned memory. Opaque outside the backend that made it. */
 export type Storage = unknown;
@@ -92,7 +93,8 @@ export interface Backend {
   assign(dst: View, src: View): void;
 }
 
-const backends = new Map<Device, Backend>();
+// The CPU backend is always there; others (WebGPU) register when their module is loaded.
+const backends = new Map<Device, Backend>([["cpu", cpuBackend]]);
 
 export function registerBackend(b: Backend): void {
   backends.set(b.device, b);
@@ -105,7 +107,7 @@ export function getBackend(device: Device): Backend {
       `device '${device}' is not available: no backend is registered for it. ` +
         (device === "webgpu"
           ? "The WebGPU backend is not part of this build yet; use device 'cpu'."
-          : "Import gradiente's mod.ts, which registers the CPU backend."),
+          : ""),
     );
   }
   return b;
