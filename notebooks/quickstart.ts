@@ -32,7 +32,9 @@ for (let epoch = 0; epoch <= 3000; epoch++) {
       p.grad = null;
     }
   });
-  if (epoch % 500 === 0) console.log(`epoch ${String(epoch).padStart(4)}  loss ${(loss.item() as number).toFixed(6)}`);
+  if (epoch % 500 === 0) {
+    console.log(`epoch ${String(epoch).padStart(4)}  loss ${(loss.item() as number).toFixed(6)}`);
+  }
 }
 const pred = noGrad(() => X.matmul(W1).add(b1).sigmoid().matmul(W2).add(b2).sigmoid());
 console.log("predictions:", pred.T);

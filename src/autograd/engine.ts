@@ -17,10 +17,12 @@ export interface RunOptions {
   allowUnused?: boolean;
 }
 
-function rootNode(t: Tensor, op: string): Node {
+function rootNode(t: Tensor, op: string, i: number): Node {
   if (!t.requiresGrad) {
     throw new Error(
-      `${op}: element 0 of tensors does not require grad and does not have a gradFn. ` +
+      `${op}: element ${i} of tensors (shape ${
+        shapeStr(t.shape)
+      }) does not require grad and does not have a gradFn. ` +
         "Create the inputs with { requiresGrad: true } (or call requiresGrad_()) and compute " +
         "the output outside noGrad().",
     );
@@ -53,7 +55,7 @@ export function runBackward(
   gradOutputs: readonly Tensor[],
   opts: RunOptions,
 ): (Tensor | null)[] {
-  const roots = outputs.map((t) => rootNode(t, op));
+  const roots = outputs.map((t, i) => rootNode(t, op, i));
   const deps = dependencies(roots);
   const buffers = new Map<Node, Tensor>();
   const add = (node: Node, g: Tensor) => {
@@ -74,17 +76,18 @@ export function runBackward(
   roots.forEach((node, i) => add(node, gradOutputs[i]));
   const ready = roots.filter((n, i) => !deps.has(n) && roots.indexOf(n) === i);
   const visited: Node[] = [];
+  // .grad is only written once the whole walk has succeeded, so a backward that fails
+  // halfway (a freed graph, a modified saved tensor) leaves every .grad as it was.
+  const deposits: [Tensor, Tensor][] = [];
   while (ready.length) {
     const node = ready.pop()!;
     visited.push(node);
     const grad = buffers.get(node);
     buffers.delete(node);
     if (grad && targets.has(node)) { for (const i of targets.get(node)!) results[i] = grad; }
-    if (grad && node.retained && !opts.inputs) {
-      node.retained._accumulateGrad(grad, opts.createGraph);
-    }
+    if (grad && node.retained && !opts.inputs) deposits.push([node.retained, grad]);
     if (node instanceof AccumulateGrad) {
-      if (grad && !opts.inputs) node.variable._accumulateGrad(grad, opts.createGraph);
+      if (grad && !opts.inputs) deposits.push([node.variable, grad]);
       continue;
     }
     const inGrads = grad ? node.apply(grad) : [];
@@ -109,6 +112,7 @@ export function runBackward(
       if (left === 0) ready.push(next);
     });
   }
+  for (const [t, g] of deposits) t._accumulateGrad(g, opts.createGraph);
   if (!opts.retainGraph) { for (const node of visited) node.release(); }
 
   if (opts.inputs && !opts.allowUnused) {

@@ -1,5 +1,5 @@
 /** autograd.grad: gradients of outputs with respect to chosen inputs, returned not accumulated. */
-import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { runBackward } from "./engine.ts";
 import { asTensor, onesLikeOf } from "../ops/operand.ts";
 import { sameShape, shapeStr } from "../tensor/shape.ts";
@@ -25,9 +25,15 @@ export function grad(
 ): (Tensor | null)[] {
   const outs = list(outputs);
   const ins = list(inputs);
+  // An array is a list of per-output gradients when there are several outputs or when its
+  // entries are tensors (or null), as in grad(y, x, { gradOutputs: [v] }); otherwise it is
+  // the nested-array values of the one output's gradient.
+  const isList = Array.isArray(options.gradOutputs) &&
+    (outs.length > 1 ||
+      (options.gradOutputs as readonly unknown[]).some((g) => g === null || g instanceof Tensor));
   const given = options.gradOutputs === undefined
     ? outs.map(() => null)
-    : Array.isArray(options.gradOutputs) && outs.length > 1
+    : isList
     ? options.gradOutputs as readonly (TensorLike | null)[]
     : [options.gradOutputs as TensorLike];
   const gradOutputs = outs.map((o, i) => {

@@ -36,9 +36,11 @@ export function gradcheck(
   if (diffInputs.length === 0) {
     throw new Error("gradcheck: no input requires grad, so there is nothing to check.");
   }
-  const outputs = outputsOf(fn(...inputs)).filter((o) => o.requiresGrad);
-
-  for (const [oi, out] of outputs.entries()) {
+  const all = outputsOf(fn(...inputs));
+  // Outputs that need no gradient (e.g. argmax indices) are skipped, but oi keeps each
+  // checked output's position in what fn returns, so the numerical pass reads the same one.
+  for (const [oi, out] of all.entries()) {
+    if (!out.requiresGrad) continue;
     const n = out.numel();
     // Analytic Jacobian, one row per output element: d out[k] / d inputs.
     const analytic: Float64Array[][] = diffInputs.map((x) =>

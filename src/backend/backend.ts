@@ -100,14 +100,16 @@ export function registerBackend(b: Backend): void {
   backends.set(b.device, b);
 }
 
-export function getBackend(device: Device): Backend {
+/** The backend for `device`; `op` names the caller in the error when there is none. */
+export function getBackend(device: Device, op?: string): Backend {
   const b = backends.get(device);
   if (!b) {
     throw new Error(
-      `device '${device}' is not available: no backend is registered for it. ` +
+      `${op ? `${op}: ` : ""}` +
         (device === "webgpu"
-          ? "The WebGPU backend is not part of this build yet; use device 'cpu'."
-          : ""),
+          ? "device 'webgpu' is not available yet: the WebGPU backend is not part of this build. " +
+            "Use device 'cpu' (the default)."
+          : `unknown device '${device}'. Use 'cpu' (or 'webgpu' once its backend is available).`),
     );
   }
   return b;

@@ -31,11 +31,12 @@ export function binaryKernel(
   b: TensorLike,
   compute: (promoted: DType) => DType,
   result?: DType,
+  name: string = op,
 ): [Tensor, Tensor, Tensor] {
-  const [x0, y0, promoted] = operands(op, a, b);
+  const [x0, y0, promoted] = operands(name, a, b);
   const dt = compute(promoted);
   const x = to(x0, dt), y = to(y0, dt);
-  const shape = broadcastShapes(op, x.shape, y.shape);
+  const shape = broadcastShapes(name, x.shape, y.shape);
   const outDtype = result ?? dt;
   const storage = x._backend.binary(op, broadcastView(x, shape), broadcastView(y, shape), outDtype);
   return [fromStorage(storage, shape, outDtype, x.device), x, y];

@@ -4,8 +4,8 @@ import type { BinaryOp } from "../backend/backend.ts";
 import { asTensor, fromStorage } from "./operand.ts";
 import { binaryKernel } from "./binary.ts";
 
-function compare(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  return binaryKernel(op, a, b, (d) => d, "bool")[0];
+function compare(op: BinaryOp, a: TensorLike, b: TensorLike, name?: string): Tensor {
+  return binaryKernel(op, a, b, (d) => d, "bool", name)[0];
 }
 
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare("eq", a, b);
@@ -14,8 +14,9 @@ export const lt = (a: TensorLike, b: TensorLike): Tensor => compare("lt", a, b);
 export const le = (a: TensorLike, b: TensorLike): Tensor => compare("le", a, b);
 export const gt = (a: TensorLike, b: TensorLike): Tensor => compare("gt", a, b);
 export const ge = (a: TensorLike, b: TensorLike): Tensor => compare("ge", a, b);
-export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => compare("and", a, b);
-export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare("or", a, b);
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor =>
+  compare("and", a, b, "logicalAnd");
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare("or", a, b, "logicalOr");
 
 export function logicalNot(input: TensorLike): Tensor {
   const x = asTensor(input);

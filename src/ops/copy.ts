@@ -16,7 +16,7 @@ function copyOf(x: Tensor, dtype: DType, device: Device = x.device): Tensor {
     );
   }
   const moved = fromStorage(
-    getBackend(device).fromTypedArray(host, x.dtype),
+    getBackend(device, "to").fromTypedArray(host, x.dtype),
     x.shape,
     x.dtype,
     device,
@@ -46,6 +46,12 @@ export function to(x: Tensor, target: DType | Device | { dtype?: DType; device?:
   } else {
     dtype = target.dtype ?? dtype;
     device = target.device ?? device;
+    if (!isDType(dtype) || !isDevice(device)) {
+      throw new Error(
+        `to: unknown ${isDType(dtype) ? `device '${device}'` : `dtype '${dtype}'`}. ` +
+          "Use one of float32, float64, int32, bool, or cpu, webgpu.",
+      );
+    }
   }
   if (dtype === x.dtype && device === x.device) return x;
   const out = copyOf(x, dtype, device);

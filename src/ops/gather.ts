@@ -6,6 +6,18 @@ import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 
 function intIndex(op: string, index: TensorLike, like: Tensor): Tensor {
+  if (!(index instanceof Tensor)) {
+    const values = ArrayBuffer.isView(index)
+      ? Array.from(index as unknown as ArrayLike<number>)
+      : ([index] as unknown[]).flat(Infinity);
+    const bad = values.find((v) => typeof v !== "number" || !Number.isInteger(v));
+    if (bad !== undefined) {
+      throw new Error(
+        `${op}: index values must be integers, got ${bad}. Pass integer positions ` +
+          "(a bool mask is not an index here: use where() or maskedFill()).",
+      );
+    }
+  }
   const idx = index instanceof Tensor ? index : asTensor(index, like, "int32");
   if (idx.dtype !== "int32") {
     throw new Error(

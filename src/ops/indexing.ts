@@ -44,7 +44,11 @@ function parseSliceString(s: string): Slice {
   const num = (p: string | undefined) => {
     if (p === undefined || p.trim() === "") return null;
     const v = Number(p);
-    if (!Number.isInteger(v)) throw new Error(`index: '${p}' in slice '${s}' is not an integer.`);
+    if (!Number.isInteger(v)) {
+      throw new Error(
+        `index: '${p}' in slice '${s}' is not an integer; write "start:stop:step" with integers, e.g. "1:3" or "::-1".`,
+      );
+    }
     return v;
   };
   return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) };
@@ -89,7 +93,16 @@ function resolveSlice(
   dim: number,
 ): { start: number; step: number; length: number } {
   const step = slice.step ?? 1;
-  if (step === 0) throw new Error(`index: slice step cannot be zero (dim ${dim}).`);
+  for (const v of [slice.start, slice.stop, slice.step]) {
+    if (v !== null && v !== undefined && !Number.isInteger(v)) {
+      throw new Error(`index: slice bounds and steps must be integers, got ${v} (dim ${dim}).`);
+    }
+  }
+  if (step === 0) {
+    throw new Error(
+      `index: slice step cannot be zero (dim ${dim}); use a positive step, or a negative one to reverse.`,
+    );
+  }
   const [lo, hi] = step > 0 ? [0, size] : [-1, size - 1];
   const clampIdx = (v: number | null | undefined, dflt: number) => {
     if (v === null || v === undefined) return dflt;
@@ -121,7 +134,7 @@ function applySteps(
         throw new Error(
           `index: index ${s.index} is out of bounds for dimension ${d} with size ${size} (shape ${
             shapeStr(shape)
-          }).`,
+          }); valid indices are ${-size}..${size - 1}.`,
         );
       }
       out.offset += (s.index < 0 ? s.index + size : s.index) * stride;
@@ -182,6 +195,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const d = normalizeDim("narrow", dim, x.ndim);
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(start) || !Number.isInteger(length)) {
+    throw new Error(`narrow: start and length must be integers, got ${start} and ${length}.`);
+  }
   if (s < 0 || length < 0 || s + length > size) {
     throw new Error(
       `narrow: start ${start} and length ${length} fall outside dimension ${d} of size ${size} ` +

@@ -59,7 +59,11 @@ function matmulForward(x: Tensor, y: Tensor): Tensor {
     const M = a2.shape[a2.ndim - 2], K = a2.shape[a2.ndim - 1];
     const K2 = b2.shape[b2.ndim - 2], N = b2.shape[b2.ndim - 1];
     if (K !== K2) throw mismatch("matmul", x, y, K, K2);
-    const batch = broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    const batch = broadcastShapes(
+      `matmul (batch dims of ${dims(x)} and ${dims(y)})`,
+      a2.shape.slice(0, -2),
+      b2.shape.slice(0, -2),
+    );
     const nb = numelOf(batch);
     const a3 = to3d(a2, batch, nb, M, K), b3 = to3d(b2, batch, nb, K, N);
     const shape = [...batch, M, N];
@@ -79,7 +83,10 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
         "Use mul() to scale by a scalar.",
     );
   }
-  if (x.ndim === 1 && y.ndim === 1) return dot(x, y);
+  if (x.ndim === 1 && y.ndim === 1) {
+    if (x.shape[0] !== y.shape[0]) throw mismatch("matmul", x, y, x.shape[0], y.shape[0]);
+    return dot(x, y);
+  }
   const out = matmulForward(x, y);
   const name = x.ndim > 2 || y.ndim > 2
     ? "BmmBackward"
@@ -119,11 +126,14 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
     throw new Error(
       `dot: both arguments must be 1-D vectors, got shapes ${shapeStr(x.shape)} and ${
         shapeStr(y.shape)
-      }.`,
+      }. Use matmul() for matrices, or flatten() them first.`,
     );
   }
   if (x.shape[0] !== y.shape[0]) {
-    throw new Error(`dot: the vectors have different lengths, ${x.shape[0]} and ${y.shape[0]}.`);
+    throw new Error(
+      `dot: the vectors have different lengths, ${x.shape[0]} and ${y.shape[0]}; ` +
+        "both must have the same number of elements.",
+    );
   }
   const out = noGrad(() =>
     reshape(bmmKernel(reshape(x, [1, 1, x.shape[0]]), reshape(y, [1, y.shape[0], 1])), [])
@@ -137,7 +147,7 @@ export function outer(a: TensorLike, b: TensorLike): Tensor {
     throw new Error(
       `outer: both arguments must be 1-D vectors, got shapes ${shapeStr(x.shape)} and ${
         shapeStr(y.shape)
-      }.`,
+      }. flatten() them first.`,
     );
   }
   return mul(unsqueeze(x, 1), unsqueeze(y, 0));

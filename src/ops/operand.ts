@@ -40,7 +40,9 @@ export function asTensor(x: TensorLike, like?: Tensor, dtype?: DType): Tensor {
     );
   }
   const flat = flattenNested(x);
-  const dt = dtype ?? (flat.allBool ? "bool" : like && flat.allInt ? like.dtype : "float32");
+  // Integers beside a bool tensor are int32: bool storage cannot hold them.
+  const intLike = like && (like.dtype === "bool" ? "int32" : like.dtype);
+  const dt = dtype ?? (flat.allBool ? "bool" : intLike && flat.allInt ? intLike : "float32");
   const arr = getBackend("cpu").full(flat.values.length, 0, dt) as Float64Array;
   arr.set(flat.values);
   const cpu = fromStorage(arr, flat.shape, dt, "cpu");

@@ -119,7 +119,8 @@ export function leakyRelu(input: TensorLike, negativeSlope = 0.01): Tensor {
     t,
     dt,
     "LeakyReluBackward",
-    (g, [x]) => [mul(g, where(gt(x, 0), 1, negativeSlope))],
+    // g * slope keeps g's dtype; where(c, 1, slope) would round the slope to float32 first.
+    (g, [x]) => [where(gt(x, 0), g, mul(g, negativeSlope))],
     "input",
     [negativeSlope],
   );

@@ -122,7 +122,14 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     const j = i - lead;
     const have = j >= 0 ? x.shape[j] : 1;
     const size = s === -1 ? (j >= 0 ? have : NaN) : s;
-    if (Number.isNaN(size) || (have !== 1 && have !== size)) {
+    if (Number.isNaN(size)) {
+      throw new Error(
+        `expand: -1 at dimension ${i} of [${shape.join(", ")}] is a new leading dim of ${
+          shapeStr(x.shape)
+        }, so it has no size to keep; give its size.`,
+      );
+    }
+    if (have !== 1 && have !== size) {
       throw new Error(
         `expand: cannot expand shape ${shapeStr(x.shape)} to [${
           shape.join(", ")

@@ -4,13 +4,14 @@ import {
   type Device,
   type DType,
   dtypeOfTypedArray,
+  isDType,
   isFloat,
   type TypedArray,
   typedArrayFor,
 } from "./dtype.ts";
 import { checkShape, numelOf } from "./shape.ts";
 import { flattenNested } from "./nested.ts";
-import { getBackend } from "../backend/backend.ts";
+import { type Backend, getBackend } from "../backend/backend.ts";
 import { defaultGenerator, type Generator } from "./random.ts";
 
 export interface CreateOptions {
@@ -43,14 +44,24 @@ function splitArgs<O extends object>(op: string, args: readonly unknown[]): [num
   return [checkShape(op, shape), opts];
 }
 
+/** Rejects an unknown dtype or a device without a backend, naming the creation function. */
+function backendFor(op: string, dtype: DType, device: Device): Backend {
+  if (!isDType(dtype)) {
+    throw new Error(`${op}: unknown dtype '${dtype}'. Use one of float32, float64, int32, bool.`);
+  }
+  return getBackend(device, op);
+}
+
 function make(
+  op: string,
   values: TypedArray,
   shape: readonly number[],
   opts: CreateOptions,
   dtype: DType,
 ): Tensor {
   const device = opts.device ?? "cpu";
-  const t = new Tensor(getBackend(device).fromTypedArray(values, dtype), shape, dtype, device);
+  const backend = backendFor(op, dtype, device);
+  const t = new Tensor(backend.fromTypedArray(values, dtype), shape, dtype, device);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -68,24 +79,25 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
   }
   if (ArrayBuffer.isView(data)) {
     const dtype = opts.dtype ?? dtypeOfTypedArray(data) ?? "float32";
-    return make(data, [data.length], opts, dtype);
+    return make("tensor", data, [data.length], opts, dtype);
   }
   const flat = flattenNested(data);
   const dtype = opts.dtype ?? (flat.allBool ? "bool" : "float32");
   const values = typedArrayFor("float64", flat.values.length);
   values.set(flat.values);
-  return make(values, flat.shape, opts, dtype);
+  return make("tensor", values, flat.shape, opts, dtype);
 }
 
 function filled(op: string, args: readonly unknown[], value: number): Tensor {
   const [shape, opts] = splitArgs<CreateOptions>(op, args);
-  return fullOf(shape, value, opts);
+  return fullOf(op, shape, value, opts);
 }
 
-function fullOf(shape: readonly number[], value: number, opts: CreateOptions): Tensor {
+function fullOf(op: string, shape: readonly number[], value: number, opts: CreateOptions): Tensor {
   const dtype = opts.dtype ?? "float32";
   const device = opts.device ?? "cpu";
-  const t = new Tensor(getBackend(device).full(numelOf(shape), value, dtype), shape, dtype, device);
+  const backend = backendFor(op, dtype, device);
+  const t = new Tensor(backend.full(numelOf(shape), value, dtype), shape, dtype, device);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -99,7 +111,7 @@ export function ones(...args: ShapeAndOptions<CreateOptions>): Tensor {
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  return fullOf(checkShape("full", shape), value, opts);
+  return fullOf("full", checkShape("full", shape), value, opts);
 }
 
 export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
@@ -107,7 +119,7 @@ export function eye(n: number, m: number | CreateOptions = n, opts: CreateOption
   const [rows, cols] = checkShape("eye", [n, m]);
   const values = typedArrayFor("float64", rows * cols);
   for (let i = 0; i < Math.min(rows, cols); i++) values[i * cols + i] = 1;
-  return make(values, [rows, cols], opts, opts.dtype ?? "float32");
+  return make("eye", values, [rows, cols], opts, opts.dtype ?? "float32");
 }
 
 /**
@@ -129,13 +141,16 @@ export function arange(
     );
   }
   if ((end - start) * step < 0) {
-    throw new Error(`arange: step ${step} goes away from end: start ${start}, end ${end}.`);
+    throw new Error(
+      `arange: step ${step} goes away from end: start ${start}, end ${end}. ` +
+        "Flip the sign of the step (or swap start and end).",
+    );
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const values = typedArrayFor("float64", n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
-  return make(values, [n], opts, dtype);
+  return make("arange", values, [n], opts, dtype);
 }
 
 export function linspace(
@@ -151,7 +166,7 @@ export function linspace(
   for (let i = 0; i < steps; i++) {
     values[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
   }
-  return make(values, [steps], opts, opts.dtype ?? "float32");
+  return make("linspace", values, [steps], opts, opts.dtype ?? "float32");
 }
 
 function likeOpts(t: Tensor, opts: CreateOptions): CreateOptions {
@@ -159,15 +174,15 @@ function likeOpts(t: Tensor, opts: CreateOptions): CreateOptions {
 }
 
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return fullOf(t.shape, 0, likeOpts(t, opts));
+  return fullOf("zerosLike", t.shape, 0, likeOpts(t, opts));
 }
 
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return fullOf(t.shape, 1, likeOpts(t, opts));
+  return fullOf("onesLike", t.shape, 1, likeOpts(t, opts));
 }
 
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
-  return fullOf(t.shape, value, likeOpts(t, opts));
+  return fullOf("fullLike", t.shape, value, likeOpts(t, opts));
 }
 
 function randomFloat(op: string, args: readonly unknown[], draw: (g: Generator) => number): Tensor {
@@ -187,7 +202,7 @@ function randomFloat(op: string, args: readonly unknown[], draw: (g: Generator) 
       for (let i = 0; i < values.length; i++) if (values[i] >= 1) values[i] = 1 - 2 ** -24;
     }
   }
-  return make(values, shape, opts, dtype);
+  return make(op, values, shape, opts, dtype);
 }
 
 /** Uniform samples in [0, 1). */
@@ -222,7 +237,7 @@ export function randint(
   const g = opts.generator ?? defaultGenerator;
   const values = typedArrayFor("float64", numelOf(dims));
   for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
-  return make(values, dims, opts, opts.dtype ?? "int32");
+  return make("randint", values, dims, opts, opts.dtype ?? "int32");
 }
 
 /** A random permutation of 0..n-1 (Fisher-Yates). */
@@ -237,5 +252,5 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     values[i] = values[j];
     values[j] = t;
   }
-  return make(values, [n], opts, opts.dtype ?? "int32");
+  return make("randperm", values, [n], opts, opts.dtype ?? "int32");
 }

@@ -85,18 +85,41 @@ function render(
   return `[${rows.join(`,${"\n".repeat(shape.length - 1)}${" ".repeat(indent + 1)}`)}]`;
 }
 
+/** The values a summarised print shows (edgeItems from each end of every dim), in order. */
+function summarized(values: TypedArray, shape: readonly number[]): Float64Array {
+  const { edgeItems } = PRINT_OPTIONS;
+  const out: number[] = [];
+  const walk = (start: number, dim: number): void => {
+    const n = shape[dim], inner = numelOf(shape.slice(dim + 1));
+    for (let i = 0; i < n; i++) {
+      if (n > 2 * edgeItems && i === edgeItems) i = n - edgeItems;
+      if (dim === shape.length - 1) out.push(values[start + i]);
+      else walk(start + i * inner, dim + 1);
+    }
+  };
+  if (shape.length > 0) walk(0, 0);
+  return Float64Array.from(out);
+}
+
 export function formatValues(
   values: TypedArray,
   shape: readonly number[],
   dtype: string,
   indent: number,
 ): string {
-  const fmt = makeFormatter(values, dtype);
+  const summarize = values.length > PRINT_OPTIONS.threshold;
+  // As torch: only the values shown pick the format, and for floats only the finite non-zero
+  // ones set the width (so nan, inf and -0. are not padded for).
+  const shown = summarize ? summarized(values, shape) : values;
+  const fmt = makeFormatter(shown, dtype);
   if (shape.length === 0) return fmt(values[0]);
   if (values.length === 0) return "[]";
-  const summarize = values.length > PRINT_OPTIONS.threshold;
+  const float = dtype === "float32" || dtype === "float64";
   let width = 0;
-  for (let i = 0; i < values.length; i++) width = Math.max(width, fmt(values[i]).length);
+  for (let i = 0; i < shown.length; i++) {
+    if (float && (shown[i] === 0 || !Number.isFinite(shown[i]))) continue;
+    width = Math.max(width, fmt(shown[i]).length);
+  }
   return render(values, shape, 0, indent, fmt, width, summarize);
 }
 
@@ -114,5 +137,17 @@ export function formatTensor(t: Tensor): string {
   if (t.dtype === "float64") suffix.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffix.push(`gradFn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffix.push("requiresGrad=true");
-  return `${prefix}${[body, ...suffix].join(", ")})`;
+  // A suffix that would run past the line width starts a new line, as in torch's _add_suffixes.
+  let out = prefix + body;
+  let last = out.length - out.lastIndexOf("\n") + 1;
+  for (const s of suffix) {
+    if (last + s.length + 2 > PRINT_OPTIONS.lineWidth) {
+      out += `,\n${" ".repeat(prefix.length)}${s}`;
+      last = prefix.length + s.length;
+    } else {
+      out += `, ${s}`;
+      last += s.length + 2;
+    }
+  }
+  return `${out})`;
 }

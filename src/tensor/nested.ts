@@ -41,7 +41,9 @@ export function flattenNested(data: NestedArray): Flat {
     }
     if (!Array.isArray(d) || d.length !== shape[depth]) {
       throw new Error(
-        `tensor: ragged nested array: ${path} has ${Array.isArray(d) ? d.length : "no"} entries ` +
+        `tensor: ragged nested array: ${path} ${
+          Array.isArray(d) ? `has ${d.length} entries` : `is ${String(d)}, not an array,`
+        } ` +
           `where ${shape[depth]} were expected. Every row at one depth must have the same length.`,
       );
     }

@@ -84,7 +84,9 @@ export function normalizeDims(
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => normalizeDim(op, d, ndim));
   if (new Set(out).size !== out.length) {
-    throw new Error(`${op}: dim list [${list.join(", ")}] repeats a dimension.`);
+    throw new Error(
+      `${op}: dim list [${list.join(", ")}] repeats a dimension; list each dim at most once.`,
+    );
   }
   return out.sort((a, b) => a - b);
 }
@@ -97,7 +99,9 @@ export function inferShape(op: string, from: Shape, target: readonly number[]): 
   target.forEach((d, i) => {
     if (d === -1) {
       if (unknown >= 0) {
-        throw new Error(`${op}: only one dimension can be -1, got [${target.join(", ")}].`);
+        throw new Error(
+          `${op}: only one dimension can be -1, got [${target.join(", ")}]; give the other sizes.`,
+        );
       }
       unknown = i;
     } else if (!Number.isInteger(d) || d < 0) {
@@ -110,7 +114,7 @@ export function inferShape(op: string, from: Shape, target: readonly number[]): 
       throw new Error(
         `${op}: shape [${target.join(", ")}] is invalid for a tensor of ${n} elements with shape ${
           shapeStr(from)
-        }.`,
+        }; the sizes other than -1 must multiply to a divisor of ${n}.`,
       );
     }
     out[unknown] = n / known;
@@ -118,7 +122,7 @@ export function inferShape(op: string, from: Shape, target: readonly number[]): 
     throw new Error(
       `${op}: cannot reshape a tensor of shape ${shapeStr(from)} (${n} elements) into [${
         target.join(", ")
-      }] (${known} elements).`,
+      }] (${known} elements). The sizes must multiply to ${n}; use -1 for one size to infer it.`,
     );
   }
   return out;

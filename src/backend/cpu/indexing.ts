@@ -46,7 +46,8 @@ function withoutDim(strides: readonly number[], dim: number): number[] {
 }
 
 export function gatherInto(out: TypedArray, x: Operand, dim: number, index: Operand): void {
-  const size = x.shape[dim], st = x.strides[dim];
+  // A 0-d tensor has no dim 0 to index; it behaves as one of size 1 (as in PyTorch).
+  const size = x.shape[dim] ?? 1, st = x.strides[dim] ?? 0;
   const px = positions(index.shape, withoutDim(x.strides, dim), x.offset);
   const pi = positions(index.shape, index.strides, index.offset);
   const xd = x.data, id = index.data;
@@ -67,7 +68,7 @@ export function scatterAddInto(
   src: Operand,
 ): void {
   const strides = contiguousStrides(outShape);
-  const size = outShape[dim], st = strides[dim];
+  const size = outShape[dim] ?? 1, st = strides[dim] ?? 0;
   const po = positions(index.shape, withoutDim(strides, dim), 0);
   const pi = positions(index.shape, index.strides, index.offset);
   const ps = positions(index.shape, src.strides, src.offset);
@@ -93,10 +94,10 @@ function indexList(op: string, index: Operand, size: number, dim: number): Int32
 }
 
 export function indexSelectInto(out: TypedArray, x: Operand, dim: number, index: Operand): void {
-  const list = indexList("indexSelect", index, x.shape[dim], dim);
+  const list = indexList("indexSelect", index, x.shape[dim] ?? 1, dim);
   const shape = [...x.shape];
   shape[dim] = list.length;
-  const inner = numelOf(shape.slice(dim + 1)), st = x.strides[dim];
+  const inner = numelOf(shape.slice(dim + 1)), st = x.strides[dim] ?? 0;
   const px = positions(shape, withoutDim(x.strides, dim), x.offset);
   const xd = x.data, L = list.length;
   for (let f = 0; f < px.length; f++) out[f] = xd[px[f] + list[Math.floor(f / inner) % L] * st];
@@ -110,11 +111,11 @@ export function indexAddInto(
   index: Operand,
   src: Operand,
 ): void {
-  const list = indexList("indexAdd", index, outShape[dim], dim);
+  const list = indexList("indexAdd", index, outShape[dim] ?? 1, dim);
   const strides = contiguousStrides(outShape);
   const srcShape = [...outShape];
   srcShape[dim] = list.length;
-  const inner = strides[dim], L = list.length;
+  const inner = strides[dim] ?? 1, L = list.length;
   const po = positions(srcShape, withoutDim(strides, dim), 0);
   const ps = positions(srcShape, src.strides, src.offset);
   const sd = src.data;

@@ -44,7 +44,10 @@ export function matmulInto(out: TypedArray, a: Operand, b: Operand): void {
         let k = k0;
         // Four rows of B per pass: a quarter of the loads and stores of C.
         for (; k + 3 < k1; k += 4) {
-          const a0 = ad[arow + k], a1 = ad[arow + k + 1], a2 = ad[arow + k + 2], a3 = ad[arow + k + 3];
+          const a0 = ad[arow + k],
+            a1 = ad[arow + k + 1],
+            a2 = ad[arow + k + 2],
+            a3 = ad[arow + k + 3];
           const b0 = bo + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
           for (let j = 0; j < N; j++) {
             out[crow + j] += a0 * bd[b0 + j] + a1 * bd[b1 + j] + a2 * bd[b2 + j] + a3 * bd[b3 + j];

@@ -26,9 +26,9 @@ const UNARY: Record<UnaryOp, string> = {
   cos: "Math.cos(a)",
   tanh: "Math.tanh(a)",
   sigmoid: "1 / (1 + Math.exp(-a))",
-  relu: "(a > 0 ? a : 0)",
+  relu: "(a > 0 || a !== a ? a : 0)", // NaN passes through, as in PyTorch
   leakyRelu: "(a > 0 ? a : a * p0)",
-  clamp: "(a < p0 ? p0 : a > p1 ? p1 : a)",
+  clamp: "(a < p0 ? (p0 > p1 ? p1 : p0) : a > p1 ? p1 : a)", // min > max gives max, as torch
   not: "(a ? 0 : 1)",
   isPositive: "(a > 0 ? 1 : 0)",
 };
