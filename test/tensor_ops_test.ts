@@ -67,27 +67,11 @@ import {
   where,
   zeros,
 } from "gradiente";
+import { build, close as closeTo } from "./helpers.ts";
+
+const close = (actual: unknown, expected: unknown, tol = 1e-5) => closeTo(actual, expected, tol);
 
 // ---- helpers ------------------------------------------------------------------------------
-
-/** Recursively compares numbers (relative+absolute tolerance), booleans, NaN and infinities. */
-function close(actual: unknown, expected: unknown, tol = 1e-5, path = "value"): void {
-  if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${path}: expected an array, got ${String(actual)}`);
-    assert.equal(actual.length, expected.length, `${path}: length`);
-    expected.forEach((e, i) => close(actual[i], e, tol, `${path}[${i}]`));
-    return;
-  }
-  if (typeof expected === "boolean") {
-    assert.equal(actual, expected, path);
-    return;
-  }
-  assert.equal(typeof actual, "number", `${path}: expected a number, got ${String(actual)}`);
-  const a = actual as number, e = expected as number;
-  if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `${path}: expected NaN, got ${a}`);
-  else if (!Number.isFinite(e)) assert.equal(a, e, path);
-  else assert.ok(Math.abs(a - e) <= tol * (1 + Math.abs(e)), `${path}: got ${a}, expected ${e}`);
-}
 
 function shapeOf(x: NestedArray): number[] {
   const shape: number[] = [];
@@ -108,12 +92,6 @@ function expectT(
   assert.deepEqual(t.shape, opts.shape ?? shapeOf(expected), "shape");
   if (opts.dtype) assert.equal(t.dtype, opts.dtype, "dtype");
   close(t.toArray(), expected, opts.tol ?? 1e-5);
-}
-
-/** Builds a nested array of `shape` whose entry at each multi-index is f(index). */
-function build(shape: number[], f: (idx: number[]) => number, prefix: number[] = []): NestedArray {
-  if (shape.length === 0) return f(prefix);
-  return Array.from({ length: shape[0] }, (_, i) => build(shape.slice(1), f, [...prefix, i]));
 }
 
 /** Plain triple-loop matrix product, the reference for matmul. */
