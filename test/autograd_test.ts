@@ -620,6 +620,12 @@ Deno.test("backward twice through ops that save nothing works, as in PyTorch", (
   z.backward();
   z.backward();
   close(x.grad, [0, 0, 0]);
+  // multiplying by a constant saves nothing either (PyTorch keeps the scalar, not a tensor)
+  const w = x.mul(3).sum();
+  assert.equal(w.gradFn!.nextFunctions[0]!.savedTensors.length, 0);
+  w.backward();
+  w.backward();
+  close(x.grad, [6, 6, 6]);
 });
 
 Deno.test("modifying a saved tensor in place makes backward throw the version error", () => {

@@ -42,26 +42,42 @@ export function binaryKernel(
   return [fromStorage(storage, shape, outDtype, x.device), x, y];
 }
 
+interface Saves {
+  x?: boolean;
+  y?: boolean;
+  out?: boolean;
+}
+
 function arith(
   op: BinaryOp,
   a: TensorLike,
   b: TensorLike,
   name: string,
-  rule: (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => [Tensor | null, Tensor | null],
-  save: { x?: boolean; y?: boolean; out?: boolean },
+  rule: (
+    g: Tensor,
+    x: Tensor,
+    y: Tensor,
+    out: Tensor,
+    need: { x: boolean; y: boolean },
+  ) => [Tensor | null, Tensor | null],
+  saves: Saves | ((need: { x: boolean; y: boolean }) => Saves),
   compute: (d: DType) => DType = arithmeticType,
 ): Tensor {
   const [out, x, y] = binaryKernel(op, a, b, compute);
   const xShape = x.shape, yShape = y.shape;
   const needX = x.requiresGrad, needY = y.requiresGrad;
-  const saved = [save.x ? x : null, save.y ? y : null, save.out ? out : null].filter((t) =>
-    t !== null
-  );
+  const need = { x: needX, y: needY };
+  const save = typeof saves === "function" ? saves(need) : saves;
+  // A constant scalar operand (a JS number) is kept by the closure rather than saved, so, as
+  // in PyTorch, x.mul(2) frees nothing and can be backpropagated through again.
+  const constant = (t: Tensor) => t.ndim === 0 && !t.requiresGrad;
+  const slots = [save.x ? x : null, save.y ? y : null, save.out ? out : null];
+  const held = slots.map((t) => (t && constant(t) ? t : null));
+  const saved = slots.filter((t, i): t is Tensor => t !== null && held[i] === null);
   const backward: BackwardFn = (g, s) => {
     let k = 0;
-    const xs = save.x ? s[k++] : unsaved, ys = save.y ? s[k++] : unsaved;
-    const os = save.out ? s[k++] : unsaved;
-    const [gx, gy] = rule(g, xs, ys, os);
+    const [xs, ys, os] = slots.map((t, i) => (t === null ? unsaved : held[i] ?? s[k++]));
+    const [gx, gy] = rule(g, xs, ys, os, need);
     return [needX && gx ? sumTo(gx, xShape) : null, needY && gy ? sumTo(gy, yShape) : null];
   };
   return record(out, name, [x, y], backward, saved);
@@ -85,10 +101,15 @@ export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return arith("mul", a, b, "MulBackward", (g, x, y) => [mul(g, y), mul(g, x)], {
-    x: true,
-    y: true,
-  });
+  // Each operand is saved only when the other one needs its gradient.
+  return arith(
+    "mul",
+    a,
+    b,
+    "MulBackward",
+    (g, x, y, _out, need) => [need.x ? mul(g, y) : null, need.y ? mul(g, x) : null],
+    (need) => ({ x: need.y, y: need.x }),
+  );
 }
 
 export function div(a: TensorLike, b: TensorLike): Tensor {
