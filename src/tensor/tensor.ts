@@ -65,6 +65,32 @@ export class Tensor implements View {
     return new Tensor(this.storage, shape, this.dtype, this.device, strides, offset, this.#version);
   }
 
+  /**
+   * @internal Points this tensor at other's data (storage, layout, dtype, device), keeping its
+   * identity and autograd flags: how Module.to() and optimizers swap a parameter's data in
+   * place, as PyTorch's `param.data = ...` does. Bumps the version so stale graphs notice.
+   */
+  _setData(other: Tensor): void {
+    if (this.#requiresGrad && !isFloat(other.dtype)) {
+      throw new Error(`_setData: a tensor that requires grad cannot take ${other.dtype} data.`);
+    }
+    const self = this as unknown as {
+      storage: Storage;
+      shape: readonly number[];
+      strides: readonly number[];
+      offset: number;
+      dtype: DType;
+      device: Device;
+    };
+    self.storage = other.storage;
+    self.shape = other.shape;
+    self.strides = other.strides;
+    self.offset = other.offset;
+    self.dtype = other.dtype;
+    self.device = other.device;
+    this.#version.value++;
+  }
+
   /** @internal The backend that owns this tensor's storage. */
   get _backend(): Backend {
     return getBackend(this.device);
