@@ -83,3 +83,4 @@ export {
   variance,
   where,
 } from "./src/ops/mod.ts";
+export * as optim from "./src/optim/mod.ts";
