@@ -84,3 +84,4 @@ export {
   where,
 } from "./src/ops/mod.ts";
 export * as optim from "./src/optim/mod.ts";
+export * as nn from "./src/nn/mod.ts";

@@ -24,6 +24,8 @@ export type UnaryOp =
   | "neg"
   | "exp"
   | "log"
+  | "log1p"
+  | "erf"
   | "sqrt"
   | "abs"
   | "sign"

@@ -4,7 +4,7 @@ import type { UnaryOp } from "../backend/backend.ts";
 import { type BackwardFn, record } from "../autograd/node.ts";
 import { arithmeticType, type DType, floatTypeFor } from "../tensor/dtype.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
-import { div, mul, sub } from "./binary.ts";
+import { add, div, mul, sub } from "./binary.ts";
 import { ge, gt, le } from "./compare.ts";
 import { where } from "./where.ts";
 import { logicalAnd } from "./compare.ts";
@@ -41,6 +41,24 @@ export function exp(input: TensorLike): Tensor {
 export function log(input: TensorLike): Tensor {
   const { t, dt } = float(input);
   return apply("log", t, dt, "LogBackward", (g, [x]) => [div(g, x)], "input");
+}
+
+export function log1p(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply("log1p", t, dt, "Log1pBackward", (g, [x]) => [div(g, add(x, 1))], "input");
+}
+
+/** The Gauss error function (exact GELU needs it); d/dx erf(x) = 2/√π·exp(-x²). */
+export function erf(input: TensorLike): Tensor {
+  const { t, dt } = float(input);
+  return apply(
+    "erf",
+    t,
+    dt,
+    "ErfBackward",
+    (g, [x]) => [mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)))],
+    "input",
+  );
 }
 
 export function sqrt(input: TensorLike): Tensor {

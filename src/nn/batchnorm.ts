@@ -1,0 +1,105 @@
+/** BatchNorm1d. */
+import type { Tensor } from "../tensor/tensor.ts";
+import { shapeStr } from "../tensor/shape.ts";
+import { ones, tensor, zeros } from "../tensor/creation.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import { Module } from "./module.ts";
+import { Parameter } from "./parameter.ts";
+import { factory, type FactoryOptions } from "./util.ts";
+import * as F from "./functional/layers.ts";
+
+export interface BatchNormOptions extends FactoryOptions {
+  eps?: number;
+  /** Weight of the newest batch in the running statistics; null: a cumulative average. */
+  momentum?: number | null;
+  /** Learn a per-channel scale (weight) and shift (bias). */
+  affine?: boolean;
+  /** Keep running mean and variance for eval mode (else eval uses the batch's statistics). */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Normalizes each channel of [N, C] or [N, C, L] input to zero mean and unit variance, then
+ * scales and shifts it (weight, bias). Training mode uses the batch's statistics and updates
+ * runningMean / runningVar (unbiased variance); eval mode uses the running statistics.
+ */
+export class BatchNorm1d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  runningMean!: Tensor | null;
+  runningVar!: Tensor | null;
+  numBatchesTracked!: Tensor | null;
+
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super();
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = opts;
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) {
+      throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}.`);
+    }
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.trackRunningStats = trackRunningStats;
+    const { dtype, device } = factory("BatchNorm1d", opts);
+    this.weight = affine ? new Parameter(ones([numFeatures], { dtype, device })) : null;
+    this.bias = affine ? new Parameter(zeros([numFeatures], { dtype, device })) : null;
+    if (trackRunningStats) {
+      this.registerBuffer("runningMean", zeros([numFeatures], { dtype, device }));
+      this.registerBuffer("runningVar", ones([numFeatures], { dtype, device }));
+      this.registerBuffer("numBatchesTracked", tensor(0, { dtype: "int32", device }));
+    } else {
+      this.registerBuffer("runningMean", null);
+      this.registerBuffer("runningVar", null);
+      this.registerBuffer("numBatchesTracked", null);
+    }
+  }
+
+  /** Running mean 0, running variance 1, no batches seen. */
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.runningMean?.zero_();
+      this.runningVar?.fill_(1);
+      this.numBatchesTracked?.zero_();
+    });
+  }
+
+  forward(input: Tensor): Tensor {
+    if (input.ndim !== 2 && input.ndim !== 3) {
+      throw new Error(
+        `BatchNorm1d: expected 2-D [N, C] or 3-D [N, C, L] input, got ${shapeStr(input.shape)}.`,
+      );
+    }
+    if (input.shape[1] !== this.numFeatures) {
+      throw new Error(
+        `BatchNorm1d: expected ${this.numFeatures} channels in dim 1, but the input has shape ${
+          shapeStr(input.shape)
+        }.`,
+      );
+    }
+    let factor = this.momentum ?? 0;
+    if (this.training && this.numBatchesTracked) {
+      const count = this.numBatchesTracked;
+      noGrad(() => count.add_(1));
+      if (this.momentum === null) factor = 1 / (count.item() as number); // cumulative average
+    }
+    return F.batchNorm(input, this.runningMean, this.runningVar, {
+      weight: this.weight,
+      bias: this.bias,
+      // Without running statistics, eval mode normalizes with the batch's, as PyTorch.
+      training: this.training || (this.runningMean === null && this.runningVar === null),
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, ` +
+      `trackRunningStats=${this.trackRunningStats}`;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * torch.nn.functional: the stateless forms of layers, activations and losses. Import it as
+ * PyTorch's `F`:
+ *
+ * ```ts
+ * import { nn } from "gradiente";
+ * const F = nn.functional;
+ * const loss = F.crossEntropy(model.call(x), y, { labelSmoothing: 0.1 });
+ * ```
+ * @module
+ */
+export {
+  gelu,
+  type GeluOptions,
+  leakyRelu,
+  logSoftmax,
+  relu,
+  sigmoid,
+  softmax,
+  tanh,
+} from "./activation.ts";
+export {
+  batchNorm,
+  type BatchNormOptions,
+  dropout,
+  type DropoutOptions,
+  embedding,
+  linear,
+  oneHot,
+} from "./layers.ts";
+export {
+  type BCELossOptions,
+  type BCEWithLogitsLossOptions,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  type CrossEntropyLossOptions,
+  huberLoss,
+  type HuberLossOptions,
+  l1Loss,
+  type LossOptions,
+  mseLoss,
+  nllLoss,
+  type NLLLossOptions,
+  type Reduction,
+} from "./loss.ts";
