@@ -85,3 +85,4 @@ export {
 } from "./src/ops/mod.ts";
 export * as optim from "./src/optim/mod.ts";
 export * as nn from "./src/nn/mod.ts";
+export * as data from "./src/data/mod.ts";

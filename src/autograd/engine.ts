@@ -72,48 +72,53 @@ export function runBackward(
   });
   const results: (Tensor | null)[] = (opts.inputs ?? []).map(() => null);
 
-  using _mode = setGradEnabled(opts.createGraph);
-  roots.forEach((node, i) => add(node, gradOutputs[i]));
-  const ready = roots.filter((n, i) => !deps.has(n) && roots.indexOf(n) === i);
-  const visited: Node[] = [];
-  // .grad is only written once the whole walk has succeeded, so a backward that fails
-  // halfway (a freed graph, a modified saved tensor) leaves every .grad as it was.
-  const deposits: [Tensor, Tensor][] = [];
-  while (ready.length) {
-    const node = ready.pop()!;
-    visited.push(node);
-    const grad = buffers.get(node);
-    buffers.delete(node);
-    if (grad && targets.has(node)) { for (const i of targets.get(node)!) results[i] = grad; }
-    if (grad && node.retained && !opts.inputs) deposits.push([node.retained, grad]);
-    if (node instanceof AccumulateGrad) {
-      if (grad && !opts.inputs) deposits.push([node.variable, grad]);
-      continue;
-    }
-    const inGrads = grad ? node.apply(grad) : [];
-    node.nextFunctions.forEach((next, i) => {
-      if (!next) return;
-      const g = inGrads[i];
-      if (g) {
-        if (!sameShape(g.shape, node.inputShapes[i])) {
-          throw new Error(
-            `backward: ${node.name} returned a gradient of shape ${
-              shapeStr(g.shape)
-            } for input ${i}, ` +
-              `whose shape is ${
-                shapeStr(node.inputShapes[i])
-              }. This is a bug in gradiente; please report it.`,
-          );
-        }
-        add(next, g);
+  // try/finally rather than `using`, which Node 20 cannot parse.
+  const mode = setGradEnabled(opts.createGraph);
+  try {
+    roots.forEach((node, i) => add(node, gradOutputs[i]));
+    const ready = roots.filter((n, i) => !deps.has(n) && roots.indexOf(n) === i);
+    const visited: Node[] = [];
+    // .grad is only written once the whole walk has succeeded, so a backward that fails
+    // halfway (a freed graph, a modified saved tensor) leaves every .grad as it was.
+    const deposits: [Tensor, Tensor][] = [];
+    while (ready.length) {
+      const node = ready.pop()!;
+      visited.push(node);
+      const grad = buffers.get(node);
+      buffers.delete(node);
+      if (grad && targets.has(node)) { for (const i of targets.get(node)!) results[i] = grad; }
+      if (grad && node.retained && !opts.inputs) deposits.push([node.retained, grad]);
+      if (node instanceof AccumulateGrad) {
+        if (grad && !opts.inputs) deposits.push([node.variable, grad]);
+        continue;
       }
-      const left = deps.get(next)! - 1;
-      deps.set(next, left);
-      if (left === 0) ready.push(next);
-    });
+      const inGrads = grad ? node.apply(grad) : [];
+      node.nextFunctions.forEach((next, i) => {
+        if (!next) return;
+        const g = inGrads[i];
+        if (g) {
+          if (!sameShape(g.shape, node.inputShapes[i])) {
+            throw new Error(
+              `backward: ${node.name} returned a gradient of shape ${
+                shapeStr(g.shape)
+              } for input ${i}, ` +
+                `whose shape is ${
+                  shapeStr(node.inputShapes[i])
+                }. This is a bug in gradiente; please report it.`,
+            );
+          }
+          add(next, g);
+        }
+        const left = deps.get(next)! - 1;
+        deps.set(next, left);
+        if (left === 0) ready.push(next);
+      });
+    }
+    for (const [t, g] of deposits) t._accumulateGrad(g, opts.createGraph);
+    if (!opts.retainGraph) { for (const node of visited) node.release(); }
+  } finally {
+    mode[Symbol.dispose]();
   }
-  for (const [t, g] of deposits) t._accumulateGrad(g, opts.createGraph);
-  if (!opts.retainGraph) { for (const node of visited) node.release(); }
 
   if (opts.inputs && !opts.allowUnused) {
     results.forEach((g, i) => {
