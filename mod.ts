@@ -83,6 +83,10 @@ export {
   variance,
   where,
 } from "./src/ops/mod.ts";
-export * as optim from "./src/optim/mod.ts";
 export * as nn from "./src/nn/mod.ts";
+export * as optim from "./src/optim/mod.ts";
 export * as data from "./src/data/mod.ts";
+export * as metrics from "./src/metrics/mod.ts";
+export * as linalg from "./src/linalg/mod.ts";
+export * as preprocessing from "./src/preprocessing/mod.ts";
+export * as io from "./src/io/mod.ts";
