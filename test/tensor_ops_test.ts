@@ -15,6 +15,7 @@ import {
   div,
   dot,
   eq,
+  erf,
   exp,
   gather,
   ge,
@@ -24,6 +25,7 @@ import {
   le,
   leakyRelu,
   log,
+  log1p,
   logicalAnd,
   logicalNot,
   logicalOr,
@@ -836,4 +838,12 @@ Deno.test("integer nested arrays beside a bool tensor promote to int32", () => {
   expectT(tensor([true, false]).add([2, 3]), [3, 3], { dtype: "int32" });
   assert.deepEqual(tensor([true, false]).eq([2, 0]).toArray(), [false, true]);
   expectT(tensor([true, false]).mul([[2], [0.5]]), [[2, 0], [0.5, 0]], { dtype: "float32" });
+});
+
+Deno.test("erf and log1p as methods and free functions", () => {
+  close(tensor([0.5, -1, 0]).erf().toArray(), [0.5204998778130465, -0.8427007929497149, 0]);
+  const tiny = tensor([1e-10, 1], { dtype: "float64" });
+  // log1p keeps precision where log(1 + x) would round 1 + 1e-10
+  assert.ok(Math.abs((log1p(tiny).toArray() as number[])[0] - 9.9999999995e-11) < 1e-24);
+  close(erf(tensor([2])).toArray(), [0.9953222650189527]);
 });

@@ -428,6 +428,12 @@ export class Tensor implements View {
   log(): Tensor {
     return ops.log(this);
   }
+  log1p(): Tensor {
+    return ops.log1p(this);
+  }
+  erf(): Tensor {
+    return ops.erf(this);
+  }
   sqrt(): Tensor {
     return ops.sqrt(this);
   }
