@@ -92,3 +92,4 @@ export * as metrics from "./src/metrics/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
 export * as preprocessing from "./src/preprocessing/mod.ts";
 export * as io from "./src/io/mod.ts";
+export * from "./src/display/mod.ts";

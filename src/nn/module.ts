@@ -22,6 +22,8 @@ import { type Device, type DType, isDevice, isDType, isFloat } from "../tensor/d
 import { shapeStr } from "../tensor/shape.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { Parameter } from "./parameter.ts";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
+import { moduleBundle } from "../display/module_summary.ts";
 
 /** What Module.to() accepts: a dtype, a device, or both. */
 export type ToTarget = DType | Device | { dtype?: DType; device?: Device };
@@ -380,6 +382,11 @@ export class Module {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+
+  /** Jupyter rich display: the repr, and a summary table of layers and parameter counts. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return moduleBundle(this);
   }
 }
 

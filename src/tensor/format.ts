@@ -86,7 +86,7 @@ function render(
 }
 
 /** The values a summarised print shows (edgeItems from each end of every dim), in order. */
-function summarized(values: TypedArray, shape: readonly number[]): Float64Array {
+export function summarized(values: TypedArray, shape: readonly number[]): Float64Array {
   const { edgeItems } = PRINT_OPTIONS;
   const out: number[] = [];
   const walk = (start: number, dim: number): void => {
@@ -123,16 +123,14 @@ export function formatValues(
   return render(values, shape, 0, indent, fmt, width, summarize);
 }
 
-export function formatTensor(t: Tensor): string {
+/** `values` (read with `await t.data()`) lets a tensor on any device print its values. */
+export function formatTensor(t: Tensor, values?: TypedArray): string {
   const prefix = "tensor(";
-  let body: string;
   const suffix: string[] = [];
-  if (t.device !== "cpu") {
-    body = "...";
-    suffix.push(`device='${t.device}'`);
-  } else {
-    body = formatValues(t._values(), t.shape, t.dtype, prefix.length);
-  }
+  if (t.device !== "cpu") suffix.push(`device='${t.device}'`);
+  const body = values || t.device === "cpu"
+    ? formatValues(values ?? t._values(), t.shape, t.dtype, prefix.length)
+    : "...";
   if (t.numel() === 0 && t.ndim !== 1) suffix.push(`size=[${t.shape.join(", ")}]`);
   if (t.dtype === "float64") suffix.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffix.push(`gradFn=<${t.gradFn.name}>`);

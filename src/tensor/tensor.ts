@@ -9,6 +9,8 @@ import { runBackward } from "../autograd/engine.ts";
 import { type Device, type DType, isFloat, type TypedArray } from "./dtype.ts";
 import { contiguousStrides, isContiguousLayout, numelOf, shapeStr } from "./shape.ts";
 import { formatTensor } from "./format.ts";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
+import { tensorBundleAsync } from "../display/tensor_html.ts";
 import { toNested } from "./nested.ts";
 import * as ops from "../ops/mod.ts";
 import type { IndexSpec } from "../ops/indexing.ts";
@@ -297,6 +299,11 @@ export class Tensor implements View {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return formatTensor(this);
+  }
+
+  /** Jupyter rich display (Deno's kernel awaits it, so values on any device can be read). */
+  [JUPYTER_DISPLAY](): Promise<MimeBundle> {
+    return tensorBundleAsync(this);
   }
 
   // ---- conversion -----------------------------------------------------------------------
