@@ -93,3 +93,7 @@ export * as linalg from "./src/linalg/mod.ts";
 export * as preprocessing from "./src/preprocessing/mod.ts";
 export * as io from "./src/io/mod.ts";
 export * from "./src/display/mod.ts";
+export * as plot from "./src/display/plot/mod.ts";
+export { drawGraph, GraphFigure, type GraphOptions, graphToDot } from "./src/display/graph.ts";
+export { LiveLossPlot, liveLoss } from "./kernel/live.ts";
+export { progress, ProgressBar } from "./kernel/progress.ts";

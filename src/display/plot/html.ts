@@ -1,0 +1,140 @@
+/**
+ * The interactive rendering: an HTML snippet that draws the figure with a pinned plotly.js.
+ *
+ * Where the library comes from, in order:
+ * - already on the page (an earlier figure, or the inline copy below): used as is;
+ * - classic Notebook (require.js on the page): through requirejs, as plotly.py does, because
+ *   a plain <script src> there fights require.js's loader;
+ * - JupyterLab, VS Code, nbconvert's HTML: one <script src> to the official CDN, shared by all
+ *   figures of the page through a promise on window (a script inserted from an output runs
+ *   asynchronously, so each figure waits for it rather than assuming it ran).
+ * - inline mode (`plot.config({ inline: true })` or `{ inline: true }` per figure): the source
+ *   of the npm package plotly.js-dist-min, pinned to the same version, embedded in the first
+ *   figure of the session and run once per page (a window flag guards it), for offline use.
+ *
+ * Until plotly draws, the div shows the static SVG, which is also what a viewer that runs no
+ * scripts (GitHub, nbviewer) keeps.
+ */
+import type { FigureSpec } from "./spec.ts";
+
+/** The plotly.js version: the npm `plotly.js-dist-min` pinned in deno.json and the CDN file. */
+export const PLOTLY_VERSION = "4.1.2";
+
+/** The official CDN build of the pinned version. */
+export const PLOTLY_CDN_URL = `https://cdn.plot.ly/plotly-${PLOTLY_VERSION}.min.js`;
+
+export interface PlotConfig {
+  /** Embed plotly.js in the notebook (once per session) instead of loading it from the CDN. */
+  inline: boolean;
+  /** Where to load plotly.js from when not inline (a mirror of the CDN file, say). */
+  cdnUrl: string;
+}
+
+const state: PlotConfig & { embedded: boolean } = {
+  inline: false,
+  cdnUrl: PLOTLY_CDN_URL,
+  embedded: false,
+};
+
+/**
+ * Reads, and with an argument changes, how figures load plotly.js. Setting `inline` embeds the
+ * library again in the next figure (a fresh page, e.g. after a kernel restart, needs it).
+ */
+export function config(options: Partial<PlotConfig> = {}): PlotConfig {
+  if (options.inline !== undefined) {
+    state.inline = options.inline;
+    state.embedded = false;
+  }
+  if (options.cdnUrl !== undefined) state.cdnUrl = options.cdnUrl;
+  return { inline: state.inline, cdnUrl: state.cdnUrl };
+}
+
+const FLAG = `__gradientePlotly_${PLOTLY_VERSION.replace(/\W/g, "_")}`;
+
+let source: Promise<string> | null = null;
+
+/** plotly.min.js from the npm package (4.8 MB, so read only when inline mode asks for it). */
+export function plotlySource(): Promise<string> {
+  source ??= import("plotly.js-dist-min/plotly.min.js", { with: { type: "text" } })
+    .then((m) => m.default as string)
+    .catch((e) => {
+      source = null;
+      throw new Error(
+        `plot: inline mode needs the npm package plotly.js-dist-min@${PLOTLY_VERSION} ` +
+          `(mapped in gradiente's deno.json), but it could not be read: ${(e as Error).message}`,
+      );
+    });
+  return source;
+}
+
+/** Text that is safe inside a <script> element: no "</script" and no "<!--" left in it. */
+function scriptSafe(js: string): string {
+  // Both only occur inside string literals in plotly's source and in our JSON, where "\/" and
+  // "\!" read back as "/" and "!".
+  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** JSON for a <script>: "<" escaped so no data can close the element. */
+function jsonForScript(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+export interface HtmlOptions {
+  /** The element id of the plot's div (unique on the page). */
+  id: string;
+  /** Shown until plotly draws, and kept where scripts do not run. */
+  fallback: string;
+  /** Force inline mode on or off for this figure. */
+  inline?: boolean;
+}
+
+/** The HTML for one figure. Async because inline mode reads plotly.js from the npm package. */
+export async function plotlyHtml(spec: FigureSpec, opts: HtmlOptions): Promise<string> {
+  const inline = opts.inline ?? state.inline;
+  let library = "";
+  if (inline && !state.embedded) {
+    const src = await plotlySource();
+    // The wrapper hides module/define/exports, so the bundle always sets window.Plotly.
+    library = `<script type="text/javascript">/* plotly.js ${PLOTLY_VERSION}, inlined by ` +
+      `gradiente */\nif (!window.${FLAG}_inline) {\nwindow.${FLAG}_inline = true;\n` +
+      `(function (define, module, exports) {\n${scriptSafe(src)}\n}).call(window);\n}\n</script>\n`;
+    state.embedded = true;
+  }
+  const width = spec.layout.width ?? 640, height = spec.layout.height ?? 400;
+  const figure = { data: spec.data, layout: spec.layout, config: { responsive: true } };
+  const script = `(function () {
+  var id = ${JSON.stringify(opts.id)}, version = ${JSON.stringify(PLOTLY_VERSION)};
+  var url = ${JSON.stringify(state.cdnUrl)}, key = ${JSON.stringify(FLAG)};
+  var figure = ${jsonForScript(figure)};
+  function draw(Plotly) {
+    var el = document.getElementById(id);
+    if (!el || !Plotly) return;
+    el.innerHTML = "";
+    Plotly.newPlot(el, figure.data, figure.layout, figure.config);
+  }
+  function fail(e) { console.warn("gradiente: plotly.js did not load (" + url + "): " + e); }
+  if (window.Plotly && window.Plotly.version === version) return draw(window.Plotly);
+  if (window[key]) return window[key].then(draw, fail);
+  if (window.require && window.requirejs) {
+    var name = "plotly-" + version, paths = {}, shim = {};
+    paths[name] = url.replace(/\\.js$/, "");
+    shim[name] = { exports: "Plotly" };
+    window.requirejs.config({ paths: paths, shim: shim });
+    window.require([name], function (Plotly) { draw(Plotly || window.Plotly); }, fail);
+    return;
+  }
+  window[key] = new Promise(function (resolve, reject) {
+    var s = document.createElement("script");
+    s.src = url;
+    s.charset = "utf-8";
+    s.onload = function () { resolve(window.Plotly); };
+    s.onerror = function () { delete window[key]; reject(new Error("network")); };
+    document.head.appendChild(s);
+  });
+  window[key].then(draw, fail);
+})();`;
+  return `${library}<div class="gradiente-plot" style="max-width:${width}px">` +
+    `<div id="${opts.id}" style="width:100%;height:${height}px">${opts.fallback}</div>` +
+    `<script type="text/javascript">\n${scriptSafe(script)}\n</script></div>`;
+}
