@@ -95,5 +95,5 @@ export * as io from "./src/io/mod.ts";
 export * from "./src/display/mod.ts";
 export * as plot from "./src/display/plot/mod.ts";
 export { drawGraph, GraphFigure, type GraphOptions, graphToDot } from "./src/display/graph.ts";
-export { LiveLossPlot, liveLoss } from "./kernel/live.ts";
+export { liveLoss, LiveLossPlot } from "./kernel/live.ts";
 export { progress, ProgressBar } from "./kernel/progress.ts";
