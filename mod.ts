@@ -97,3 +97,4 @@ export * as plot from "./src/display/plot/mod.ts";
 export { drawGraph, GraphFigure, type GraphOptions, graphToDot } from "./src/display/graph.ts";
 export { liveLoss, LiveLossPlot } from "./kernel/live.ts";
 export { progress, ProgressBar } from "./kernel/progress.ts";
+export { display } from "./kernel/display.ts";
