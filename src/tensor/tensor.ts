@@ -293,12 +293,15 @@ export class Tensor implements View {
     return formatTensor(this);
   }
 
-  [Symbol.for("Deno.customInspect")](): string {
-    return formatTensor(this);
+  [Symbol.for("Deno.customInspect")](_inspect?: unknown, options?: { colors?: boolean }): string {
+    return colorValues(formatTensor(this), options?.colors);
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return formatTensor(this);
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth?: number,
+    options?: { colors?: boolean },
+  ): string {
+    return colorValues(formatTensor(this), options?.colors);
   }
 
   /** Jupyter rich display (Deno's kernel awaits it, so values on any device can be read). */
@@ -589,4 +592,15 @@ export class Tensor implements View {
     ops.assignInPlace("div_", this, ops.div(this.detach(), other));
     return this;
   }
+}
+
+/** Colours the values (not the suffixes) of a repr yellow, as Deno and Node colour numbers. */
+function colorValues(repr: string, colors?: boolean): string {
+  if (!colors) return repr;
+  const at = repr.search(/,\s*(?=[A-Za-z]+=)/);
+  const values = at < 0 ? repr : repr.slice(0, at);
+  return values.replace(
+    /(?<![\w.])(?:-?(?:\d+\.?\d*(?:e[+-]\d+)?|inf)|nan|true|false)(?![\w.])/g,
+    "\x1b[33m$&\x1b[39m",
+  ) + (at < 0 ? "" : repr.slice(at));
 }
