@@ -92,7 +92,10 @@ export function runElementwise(
   const shape = operands[0].shape;
   const n = numelOf(shape);
   const modes = shape.length === 0 ? "c".repeat(operands.length) : operands.map(layoutOf).join("");
-  const key = `${modes}|${expr}`;
+  // One compiled function per array types too: a kernel that only ever sees Float32Arrays
+  // stays monomorphic, which V8 makes several times faster than a shared one.
+  const types = operands.map((o) => o.data.constructor.name).join(",");
+  const key = `${modes}|${expr}|${out.constructor.name}|${types}`;
   let k = cache.get(key);
   if (!k) {
     k = build(expr, modes);
