@@ -84,7 +84,9 @@ export function runElementwise(
   // One compiled function per layout and array types: a kernel that only ever sees
   // Float32Arrays stays monomorphic, which V8 makes several times faster than a shared one.
   let key = `${expr}|${out.constructor.name}`;
-  for (const o of operands) key += `|${shape.length === 0 ? "c" : layoutOf(o)}${o.data.constructor.name}`;
+  for (const o of operands) {
+    key += `|${shape.length === 0 ? "c" : layoutOf(o)}${o.data.constructor.name}`;
+  }
   let k = cache.get(key);
   if (!k) {
     let modes = "";
