@@ -93,6 +93,28 @@ export interface Backend {
   indexAdd(base: View, dim: number, index: View, src: View): Storage;
   /** Writes src (same shape) through the strided view dst, in place. */
   assign(dst: View, src: View): void;
+  /**
+   * Optional fused Adam/AdamW update, in place on contiguous param, expAvg and expAvgSq
+   * (grad contiguous too): one pass instead of a dozen tensor ops. Optimizers fall back to
+   * tensor ops where a backend lacks it.
+   */
+  adamStep?(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void;
+}
+
+/** The scalars of one Adam step; bias corrections are precomputed by the optimizer. */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding wd·p to the gradient. */
+  decoupled: boolean;
+  maximize: boolean;
+  /** lr / (1 − beta1^t) */
+  stepSize: number;
+  /** sqrt(1 − beta2^t) */
+  bias2Sqrt: number;
 }
 
 // The CPU backend is always there; others (WebGPU) register when their module is loaded.

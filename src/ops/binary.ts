@@ -2,8 +2,9 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { BinaryOp } from "../backend/backend.ts";
 import { type BackwardFn, record } from "../autograd/node.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { arithmeticType, type DType, floatTypeFor } from "../tensor/dtype.ts";
-import { broadcastShapes } from "../tensor/shape.ts";
+import { broadcastShapes, sameShape } from "../tensor/shape.ts";
 import { fromStorage, operands } from "./operand.ts";
 import { to } from "./copy.ts";
 import { sumTo } from "./reduce.ts";
@@ -13,6 +14,7 @@ import { where } from "./where.ts";
 
 /** The (stride-0) view of x at a broadcast shape, outside autograd: for kernels only. */
 export function broadcastView(x: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(x.shape, shape)) return x;
   const lead = shape.length - x.ndim;
   const strides = shape.map((
     s,
@@ -35,8 +37,8 @@ export function binaryKernel(
 ): [Tensor, Tensor, Tensor] {
   const [x0, y0, promoted] = operands(name, a, b);
   const dt = compute(promoted);
-  const x = to(x0, dt), y = to(y0, dt);
-  const shape = broadcastShapes(name, x.shape, y.shape);
+  const x = x0.dtype === dt ? x0 : to(x0, dt), y = y0.dtype === dt ? y0 : to(y0, dt);
+  const shape = sameShape(x.shape, y.shape) ? x.shape : broadcastShapes(name, x.shape, y.shape);
   const outDtype = result ?? dt;
   const storage = x._backend.binary(op, broadcastView(x, shape), broadcastView(y, shape), outDtype);
   return [fromStorage(storage, shape, outDtype, x.device), x, y];
@@ -66,6 +68,7 @@ function arith(
   const [out, x, y] = binaryKernel(op, a, b, compute);
   const xShape = x.shape, yShape = y.shape;
   const needX = x.requiresGrad, needY = y.requiresGrad;
+  if (!(needX || needY) || !isGradEnabled()) return out; // nothing to record: skip the bookkeeping
   const need = { x: needX, y: needY };
   const save = typeof saves === "function" ? saves(need) : saves;
   // A constant scalar operand (a JS number) is kept by the closure rather than saved, so, as

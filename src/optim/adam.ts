@@ -68,6 +68,28 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       }));
       const step = (s.step as number) + 1;
       s.step = step;
+      const expAvg0 = s.expAvg as Tensor, expAvgSq0 = s.expAvgSq as Tensor;
+      const fused = p._backend.adamStep;
+      if (
+        fused && !amsgrad && p.isContiguous() && expAvg0.isContiguous() && expAvgSq0.isContiguous()
+      ) {
+        const g = p.grad.isContiguous() && p.grad.dtype === p.dtype
+          ? p.grad
+          : p.grad.contiguous().to(p.dtype);
+        fused.call(p._backend, p, g, expAvg0, expAvgSq0, {
+          lr,
+          beta1,
+          beta2,
+          eps,
+          weightDecay,
+          decoupled: this.#decoupled,
+          maximize,
+          stepSize: lr / (1 - beta1 ** step),
+          bias2Sqrt: Math.sqrt(1 - beta2 ** step),
+        });
+        for (const t of [p, expAvg0, expAvgSq0]) t._bumpVersion();
+        continue;
+      }
       if (weightDecay !== 0) {
         if (this.#decoupled) p.mul_(1 - lr * weightDecay);
         else grad = grad.add(p, weightDecay);

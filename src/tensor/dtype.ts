@@ -19,7 +19,39 @@ export function isFloat(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64";
 }
 
+/**
+ * Small arrays are carved out of shared 64 KiB slabs: creating an ArrayBuffer per tiny tensor
+ * costs more than the arithmetic on it. Slices are 8-byte aligned and zeroed; a slab is freed
+ * by the GC once no slice of it is alive.
+ */
+const SLAB_BYTES = 64 * 1024, SMALL_BYTES = 512;
+let slab = new ArrayBuffer(SLAB_BYTES), slabUsed = 0;
+
+function smallArray(dtype: DType, length: number, bytes: number): TypedArray {
+  const size = (bytes + 7) & ~7;
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += size;
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(slab, at, length);
+    case "float64":
+      return new Float64Array(slab, at, length);
+    case "int32":
+      return new Int32Array(slab, at, length);
+    case "bool":
+      return new Uint8Array(slab, at, length);
+  }
+}
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
 export function typedArrayFor(dtype: DType, length: number): TypedArray {
+  const bytes = length * BYTES[dtype];
+  if (bytes > 0 && bytes <= SMALL_BYTES) return smallArray(dtype, length, bytes);
   switch (dtype) {
     case "float32":
       return new Float32Array(length);

@@ -18,9 +18,9 @@ type Kernel = (
   out: TypedArray,
   n: number,
   shape: readonly number[],
-  ins: readonly TypedArray[],
-  strides: readonly (readonly number[])[],
-  offs: readonly number[],
+  A: Operand,
+  B: Operand | undefined,
+  C: Operand | undefined,
   p0: number,
   p1: number,
 ) => void;
@@ -36,7 +36,7 @@ function layoutOf(o: Operand): "c" | "k" | "s" {
 function build(expr: string, modes: string): Kernel {
   const ops = NAMES.slice(0, modes.length);
   const head = ops.map((v, k) =>
-    `const ${v}d = ins[${k}], ${v}s = strides[${k}]; let ${v}o = offs[${k}];`
+    `const ${v}d = ${v.toUpperCase()}.data, ${v}s = ${v.toUpperCase()}.strides; let ${v}o = ${v.toUpperCase()}.offset;`
   ).join("\n");
   let body: string;
   if (!modes.includes("s")) {
@@ -68,17 +68,7 @@ for (let r = 0; r < rows; r++) {
   }
 }`;
   }
-  return new Function(
-    "out",
-    "n",
-    "shape",
-    "ins",
-    "strides",
-    "offs",
-    "p0",
-    "p1",
-    `${head}\n${body}`,
-  ) as Kernel;
+  return new Function("out", "n", "shape", "A", "B", "C", "p0", "p1", `${head}\n${body}`) as Kernel;
 }
 
 /** Runs `expr` (in variables a, b, c and params p0, p1) over same-shaped operands into out. */
@@ -91,21 +81,18 @@ export function runElementwise(
 ): void {
   const shape = operands[0].shape;
   const n = numelOf(shape);
-  const modes = shape.length === 0 ? "c".repeat(operands.length) : operands.map(layoutOf).join("");
-  const key = `${modes}|${expr}`;
+  // One compiled function per layout and array types: a kernel that only ever sees
+  // Float32Arrays stays monomorphic, which V8 makes several times faster than a shared one.
+  let key = `${expr}|${out.constructor.name}`;
+  for (const o of operands) {
+    key += `|${shape.length === 0 ? "c" : layoutOf(o)}${o.data.constructor.name}`;
+  }
   let k = cache.get(key);
   if (!k) {
+    let modes = "";
+    for (const o of operands) modes += shape.length === 0 ? "c" : layoutOf(o);
     k = build(expr, modes);
     cache.set(key, k);
   }
-  k(
-    out,
-    n,
-    shape,
-    operands.map((o) => o.data),
-    operands.map((o) => o.strides),
-    operands.map((o) => o.offset),
-    p0,
-    p1,
-  );
+  k(out, n, shape, operands[0], operands[1], operands[2], p0, p1);
 }

@@ -2,10 +2,11 @@
  * The pure-JS matmul: packs each operand into row-major panels only when its layout needs
  * it (a transposed matrix arrives as swapped strides, so the caller never copies), then runs
  * a k-blocked i-k-j loop whose inner loop streams contiguous rows of B and C.
- * A BLAS path (a later issue) takes the same strided inputs and maps them to transpose flags.
+ * When a CBLAS library is available (blas.ts) it takes over float32/float64 matmuls.
  */
 import type { TypedArray } from "../../tensor/dtype.ts";
 import type { Operand } from "./codegen.ts";
+import { blasMatmul } from "./blas.ts";
 
 const K_BLOCK = 256;
 
@@ -27,6 +28,7 @@ function rowMajor(
 }
 
 export function matmulInto(out: TypedArray, a: Operand, b: Operand): void {
+  if (blasMatmul(out, a, b)) return;
   const [B, M, K] = a.shape;
   const N = b.shape[2];
   const ctor = out.constructor as new (n: number) => TypedArray;

@@ -1,7 +1,8 @@
 /** The CPU backend: storage is a TypedArray; kernels are generated or hand-written loops. */
-import type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from "../backend.ts";
+import type { AdamHyper, Backend, BinaryOp, ReduceOp, UnaryOp, View } from "../backend.ts";
+import { adamStepInto } from "./optim_kernels.ts";
 import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
-import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
+import { contiguousStrides, isContiguousLayout, numelOf } from "../../tensor/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
 import { matmulInto } from "./matmul.ts";
@@ -191,7 +192,20 @@ export const cpuBackend: Backend = {
     return out;
   },
 
+  adamStep(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void {
+    const n = numelOf(p.shape);
+    const win = (v: View) => (v.storage as TypedArray).subarray(v.offset, v.offset + n);
+    adamStepInto(win(p), win(grad), win(expAvg), win(expAvgSq), h);
+  },
+
   assign(dst: View, src: View): void {
+    if (isContiguousLayout(dst.shape, dst.strides)) {
+      // A contiguous destination is just an output window: run the copy kernel into it.
+      const n = numelOf(dst.shape);
+      const window = (dst.storage as TypedArray).subarray(dst.offset, dst.offset + n);
+      runElementwise(castExpr("a", dst.dtype), window, [operand(src)]);
+      return;
+    }
     if (dst.dtype === "bool") {
       const tmp = cpuBackend.unary("copy", src, "bool") as TypedArray;
       assignInto(operand(dst), {

@@ -1,0 +1,200 @@
+/**
+ * CBLAS through Deno's FFI: cblas_sgemm / cblas_dgemm from a system library (OpenBLAS,
+ * a libcblas, or a libblas that carries the cblas symbols), found lazily on first use.
+ * Strided operands map to transpose flags and leading dimensions, so a transposed view
+ * costs no copy. Anything missing (not Deno, no --allow-ffi, no library, GRADIENTE_BLAS=off)
+ * leaves the pure-JS kernel in charge, and `cpuMatmulInfo()` says which path is active and why.
+ */
+import type { TypedArray } from "../../tensor/dtype.ts";
+import type { Operand } from "./codegen.ts";
+
+const CANDIDATES = [
+  "libopenblas.so.0",
+  "libopenblas.so",
+  "libcblas.so.3",
+  "libblas.so.3",
+  "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+  "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+  "/usr/local/opt/openblas/lib/libopenblas.dylib",
+  "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+];
+
+const GEMM_PARAMS = [
+  "i32", // order
+  "i32", // transA
+  "i32", // transB
+  "i32", // M
+  "i32", // N
+  "i32", // K
+  "f32", // alpha (f64 for dgemm)
+  "buffer", // A
+  "i32", // lda
+  "buffer", // B
+  "i32", // ldb
+  "f32", // beta (f64 for dgemm)
+  "buffer", // C
+  "i32", // ldc
+] as const;
+
+const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+type Gemm = (...args: unknown[]) => void;
+interface Blas {
+  sgemm: Gemm;
+  dgemm: Gemm;
+  path: string;
+}
+
+export interface CpuMatmulInfo {
+  /** "blas" when cblas_*gemm is used for float32/float64 matmul, else "js". */
+  kind: "blas" | "js";
+  /** The library loaded, or why none was. */
+  detail: string;
+}
+
+let blas: Blas | null | undefined;
+let reason = "not tried yet";
+
+function env(name: string): string | undefined {
+  try {
+    // deno-lint-ignore no-explicit-any
+    return (globalThis as any).Deno?.env.get(name) ?? (globalThis as any).process?.env?.[name];
+  } catch {
+    return undefined; // no --allow-env: behave as if unset
+  }
+}
+
+function load(): Blas | null {
+  // deno-lint-ignore no-explicit-any
+  const D = (globalThis as any).Deno;
+  const setting = env("GRADIENTE_BLAS");
+  if (setting === "off" || setting === "0") {
+    reason = "disabled by GRADIENTE_BLAS=off";
+    return null;
+  }
+  if (!D?.dlopen) {
+    reason = "no FFI here (Deno.dlopen is missing: not running on Deno)";
+    return null;
+  }
+  const paths = setting ? [setting] : CANDIDATES;
+  const errors: string[] = [];
+  for (const path of paths) {
+    try {
+      const lib = D.dlopen(path, {
+        cblas_sgemm: { parameters: GEMM_PARAMS, result: "void" },
+        cblas_dgemm: {
+          parameters: GEMM_PARAMS.map((p) => (p === "f32" ? "f64" : p)),
+          result: "void",
+        },
+      });
+      reason = path;
+      return { sgemm: lib.symbols.cblas_sgemm, dgemm: lib.symbols.cblas_dgemm, path };
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (
+        /permission|--allow-ffi|NotCapable|PermissionDenied/i.test(msg) ||
+        e?.constructor?.name === "NotCapable"
+      ) {
+        reason = "FFI not permitted (run with --allow-ffi to use BLAS)";
+        return null;
+      }
+      errors.push(`${path}: ${msg.split("\n")[0]}`);
+    }
+  }
+  reason = `no CBLAS library found (tried ${errors.length} paths; install libopenblas0 or set ` +
+    `GRADIENTE_BLAS=/path/to/libopenblas.so)`;
+  return null;
+}
+
+function getBlas(): Blas | null {
+  if (blas === undefined) blas = load();
+  return blas;
+}
+
+/** Which matmul path the CPU backend uses, and why. */
+export function cpuMatmulInfo(): CpuMatmulInfo {
+  const b = getBlas();
+  return b ? { kind: "blas", detail: b.path } : { kind: "js", detail: reason };
+}
+
+/** @internal Forget the loaded library (tests switch GRADIENTE_BLAS between runs). */
+export function resetBlas(): void {
+  blas = undefined;
+  reason = "not tried yet";
+}
+
+/**
+ * A [rows, cols] matrix of a batch as CBLAS sees it: row-major with leading dimension ld,
+ * transposed or not. Undefined when the strides fit neither (negative, zero or gapped
+ * inner strides), and the caller packs a copy.
+ */
+function layout(
+  rs: number,
+  cs: number,
+  rows: number,
+  cols: number,
+): { trans: number; ld: number } | undefined {
+  if (cs === 1 && (rows <= 1 || rs >= cols)) {
+    return { trans: NO_TRANS, ld: rows <= 1 ? Math.max(cols, 1) : rs };
+  }
+  if (rs === 1 && (cols <= 1 || cs >= rows)) {
+    return { trans: TRANS, ld: cols <= 1 ? Math.max(rows, 1) : cs };
+  }
+  if (rows <= 1 && cs >= 1) return { trans: TRANS, ld: cs };
+  if (cols <= 1 && rs >= 1) return { trans: NO_TRANS, ld: rs };
+  return undefined;
+}
+
+/** A row-major copy of one batch's [rows, cols] matrix, for layouts CBLAS cannot read. */
+function pack(x: Operand, batch: number, rows: number, cols: number, out: TypedArray): TypedArray {
+  const [bs, rs, cs] = x.strides;
+  const off = x.offset + batch * bs;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) out[i * cols + j] = x.data[off + i * rs + j * cs];
+  }
+  return out;
+}
+
+/**
+ * out[B, M, N] = a[B, M, K] @ b[B, K, N] with CBLAS, when the dtype is float32/float64 and a
+ * library is loaded. Returns false to let the JS kernel do it.
+ */
+export function blasMatmul(out: TypedArray, a: Operand, b: Operand): boolean {
+  const isF32 = out instanceof Float32Array, isF64 = out instanceof Float64Array;
+  if (!isF32 && !isF64) return false;
+  const lib = getBlas();
+  if (!lib) return false;
+  const [B, M, K] = a.shape;
+  const N = b.shape[2];
+  if (M === 0 || N === 0) return true;
+  if (K === 0) return true; // out is already zeros
+  const la = layout(a.strides[1], a.strides[2], M, K);
+  const lb = layout(b.strides[1], b.strides[2], K, N);
+  const ctor = out.constructor as new (n: number) => TypedArray;
+  const scratchA = la ? undefined : new ctor(M * K), scratchB = lb ? undefined : new ctor(K * N);
+  const gemm = isF32 ? lib.sgemm : lib.dgemm;
+  for (let i = 0; i < B; i++) {
+    const A = scratchA ? pack(a, i, M, K, scratchA) : a.data.subarray(a.offset + i * a.strides[0]);
+    const Bm = scratchB ? pack(b, i, K, N, scratchB) : b.data.subarray(b.offset + i * b.strides[0]);
+    const ta = la ?? { trans: NO_TRANS, ld: Math.max(K, 1) };
+    const tb = lb ?? { trans: NO_TRANS, ld: Math.max(N, 1) };
+    gemm(
+      ROW_MAJOR,
+      ta.trans,
+      tb.trans,
+      M,
+      N,
+      K,
+      1,
+      A,
+      ta.ld,
+      Bm,
+      tb.ld,
+      0,
+      out.subarray(i * M * N),
+      N,
+    );
+  }
+  return true;
+}
