@@ -1,0 +1,72 @@
+/**
+ * Benchmark 1, matmul: sgemm and dgemm GFLOP/s at 256², 512², 1024², ours on the BLAS path vs
+ * NumPy on OpenBLAS (target ≥ 0.9× NumPy); and our pure-JS kernel at 512² in a subprocess with
+ * GRADIENTE_BLAS=off (target ≥ 5 GFLOP/s).
+ */
+import { type Bench, type Row, runStandalone } from "./report.ts";
+import { caseKey, type MatmulCase, type MatmulFigures, measureMatmul } from "./matmul_ours.ts";
+import { runDenoScript, runPythonPeer } from "./subprocess.ts";
+
+interface NumpyFigures {
+  version: string;
+  gflops: Record<string, number>;
+}
+
+const BLAS_NAME = { float32: "sgemm", float64: "dgemm" } as const;
+
+export const matmul: Bench = async ({ quick }) => {
+  const sizes = quick ? [256, 512] : [256, 512, 1024];
+  const cases: MatmulCase[] = (["float32", "float64"] as const).flatMap((dtype) =>
+    sizes.map((n) => ({ n, dtype }))
+  );
+  const jsCases: MatmulCase[] = [{ n: 512, dtype: "float32" }, { n: 512, dtype: "float64" }];
+  const notes: string[] = [];
+
+  const ours = measureMatmul(cases, quick);
+  notes.push(`ours: matmul path ${ours.path.kind} (${ours.path.detail})`);
+  const numpy = await runPythonPeer<NumpyFigures>("matmul", [
+    ...cases.map(caseKey),
+    ...(quick ? ["--quick"] : []),
+  ]);
+  if (!numpy.ok) notes.push(`NumPy skipped: ${numpy.reason}`);
+  const js = await runDenoScript<MatmulFigures>(
+    "matmul_ours.ts",
+    [...jsCases.map(caseKey), ...(quick ? ["--quick"] : [])],
+    { GRADIENTE_BLAS: "off" },
+  );
+  if (!js.ok) notes.push(`JS kernel run failed: ${js.reason}`);
+  else {notes.push(
+      `JS kernel subprocess: matmul path ${js.value.path.kind} (${js.value.path.detail})`,
+    );}
+
+  const peerName = numpy.ok ? `NumPy ${numpy.value.version}` : "NumPy (skipped)";
+  const label = ours.path.kind === "blas" ? "" : " [BLAS path NOT active]";
+  const rows: Row[] = cases.map((c) => ({
+    measure: `${BLAS_NAME[c.dtype]} ${c.n}²${label}`,
+    unit: "GFLOP/s",
+    ours: ours.gflops[caseKey(c)],
+    peer: numpy.ok ? numpy.value.gflops[caseKey(c)] ?? null : null,
+    peerName,
+    target: { on: "ours/peer", op: "≥", value: 0.9 },
+  }));
+  for (const c of jsCases) {
+    rows.push({
+      measure: `JS kernel ${BLAS_NAME[c.dtype]} ${c.n}²`,
+      unit: "GFLOP/s",
+      ours: js.ok ? js.value.gflops[caseKey(c)] : null,
+      peer: null,
+      peerName: "–",
+      note: "GRADIENTE_BLAS=off",
+      target: c.dtype === "float32" ? { on: "ours", op: "≥", value: 5 } : undefined,
+    });
+  }
+  return {
+    name: "matmul",
+    title: "matmul throughput (GFLOP/s, higher is better)",
+    rows,
+    peers: { NumPy: numpy.ok ? numpy.value.version : null },
+    notes,
+  };
+};
+
+if (import.meta.main) await runStandalone(matmul);

@@ -1,0 +1,50 @@
+"""NumPy's matmul throughput (float32 sgemm, float64 dgemm) on square matrices, timed as
+bench/matmul_ours.ts times ours. Args: n:dtype ... [--quick]. Prints one JSON object."""
+import json
+import statistics
+import sys
+import time
+
+try:
+    import numpy as np
+except ImportError as e:
+    print(json.dumps({"skipped": f"NumPy not installed for {sys.executable} ({e})"}))
+    sys.exit(0)
+
+
+def calls_to_fill(body, seconds):
+    t0 = time.perf_counter()
+    body()
+    once = max(time.perf_counter() - t0, 1e-7)
+    return max(1, round(seconds / once))
+
+
+def seconds_per_call(body, warmup, reps, inner):
+    for _ in range(warmup):
+        body()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            body()
+        times.append((time.perf_counter() - t0) / inner)
+    return statistics.median(times)
+
+
+def main():
+    quick = "--quick" in sys.argv
+    rng = np.random.default_rng(0)
+    gflops = {}
+    for arg in [a for a in sys.argv[1:] if not a.startswith("--")]:
+        n_str, dtype = arg.split(":")
+        n = int(n_str)
+        a = rng.standard_normal((n, n)).astype(dtype)
+        b = rng.standard_normal((n, n)).astype(dtype)
+        body = lambda: a @ b  # noqa: E731
+        inner = calls_to_fill(body, 0.05 if quick else 0.25)
+        s = seconds_per_call(body, 2, 3 if quick else 7, inner)
+        gflops[arg] = 2 * n**3 / s / 1e9
+    print(json.dumps({"version": np.__version__, "gflops": gflops}))
+
+
+main()

@@ -1,0 +1,83 @@
+"""PyTorch's per-op overhead on the workload of bench/op_overhead.ts: chains of 8x8
+add / mul / matmul with autograd, then sum().backward(). Args: chain_length [--quick]."""
+import json
+import math
+import statistics
+import sys
+import time
+
+try:
+    import torch
+except ImportError as e:
+    print(json.dumps({"skipped": f"PyTorch not installed for {sys.executable} ({e})"}))
+    sys.exit(0)
+
+
+def matrix(base):
+    def b(i, j):
+        return 0.0 if base == "zero" else 1.0 if base == "one" else float(i == j)
+
+    return [[b(i, j) + 0.01 * math.sin(i * 8 + j) for j in range(8)] for i in range(8)]
+
+
+STEP = {
+    "add": lambda y, w: y.add(w),
+    "mul": lambda y, w: y.mul(w),
+    "matmul": lambda y, w: y.matmul(w),
+}
+KINDS = ["add", "mul", "matmul"]
+
+
+def chain_runner(op, length):
+    x = torch.tensor(matrix("one"), requires_grad=True)
+    w = {
+        "add": torch.tensor(matrix("zero"), requires_grad=True),
+        "mul": torch.tensor(matrix("one"), requires_grad=True),
+        "matmul": torch.tensor(matrix("eye"), requires_grad=True),
+    }
+
+    def run():
+        y = x
+        for i in range(length):
+            kind = KINDS[i % 3] if op == "mixed" else op
+            y = STEP[kind](y, w[kind])
+        y.sum().backward()
+        x.grad = None
+        for k in KINDS:
+            w[k].grad = None
+
+    return run
+
+
+def calls_to_fill(body, seconds):
+    t0 = time.perf_counter()
+    body()
+    return max(1, round(seconds / max(time.perf_counter() - t0, 1e-7)))
+
+
+def seconds_per_call(body, warmup, reps, inner):
+    for _ in range(warmup):
+        body()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            body()
+        times.append((time.perf_counter() - t0) / inner)
+    return statistics.median(times)
+
+
+def main():
+    length = int(sys.argv[1])
+    quick = "--quick" in sys.argv
+    us = {}
+    for op in ["add", "mul", "matmul", "mixed"]:
+        run = chain_runner(op, length)
+        for _ in range(20):
+            run()
+        inner = calls_to_fill(run, 0.05 if quick else 0.2)
+        us[op] = seconds_per_call(run, 5, 3 if quick else 7, inner) / length * 1e6
+    print(json.dumps({"version": torch.__version__, "usPerOp": us}))
+
+
+main()
