@@ -35,7 +35,7 @@ function layoutOf(o: Operand): "c" | "k" | "s" {
 
 function build(expr: string, modes: string): Kernel {
   const ops = NAMES.slice(0, modes.length);
-  const head = ops.map((v, k) =>
+  const head = ops.map((v) =>
     `const ${v}d = ${v.toUpperCase()}.data, ${v}s = ${v.toUpperCase()}.strides; let ${v}o = ${v.toUpperCase()}.offset;`
   ).join("\n");
   let body: string;
