@@ -3,6 +3,7 @@
  * values involved, and what to do about it; and a failing op leaves earlier tensors untouched.
  */
 import assert from "node:assert/strict";
+import { throwsWith } from "./helpers.ts";
 import {
   arange,
   autograd,
@@ -25,21 +26,6 @@ import {
   where,
   zeros,
 } from "gradiente";
-
-/**
- * Asserts that fn throws an Error whose message contains every pattern (a string as an exact
- * substring, a RegExp as a match), printing the message when one is missing.
- */
-function throwsWith(fn: () => unknown, ...patterns: (string | RegExp)[]): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof Error, `expected an Error, got ${String(e)}`);
-    for (const p of patterns) {
-      const ok = typeof p === "string" ? e.message.includes(p) : p.test(e.message);
-      assert.ok(ok, `message lacks ${String(p)}:\n  ${e.message}`);
-    }
-    return true;
-  });
-}
 
 const leaf = (data: number[], dtype: "float32" | "float64" = "float32") =>
   tensor(data, { dtype, requiresGrad: true });

@@ -30,3 +30,18 @@ export function build(
   if (shape.length === 0) return f(prefix);
   return Array.from({ length: shape[0] }, (_, i) => build(shape.slice(1), f, [...prefix, i]));
 }
+
+/**
+ * Asserts that fn throws an Error whose message contains every pattern (a string as an exact
+ * substring, a RegExp as a match), printing the message when one is missing.
+ */
+export function throwsWith(fn: () => unknown, ...patterns: (string | RegExp)[]): void {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error, `expected an Error, got ${String(e)}`);
+    for (const p of patterns) {
+      const ok = typeof p === "string" ? e.message.includes(p) : p.test(e.message);
+      assert.ok(ok, `message lacks ${String(p)}:\n  ${e.message}`);
+    }
+    return true;
+  });
+}

@@ -6,21 +6,11 @@
  * The save tests need --allow-write.
  */
 import assert from "node:assert/strict";
+import { throwsWith } from "./helpers.ts";
 import { io, type Tensor, tensor } from "gradiente";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const reference = () => Deno.readFile(new URL("safetensors_reference.safetensors", FIXTURES));
-
-function throwsWith(fn: () => unknown, ...patterns: (string | RegExp)[]): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof Error, `expected an Error, got ${String(e)}`);
-    for (const p of patterns) {
-      const ok = typeof p === "string" ? e.message.includes(p) : p.test(e.message);
-      assert.ok(ok, `message lacks ${String(p)}:\n  ${e.message}`);
-    }
-    return true;
-  });
-}
 
 async function rejectsWith(fn: () => Promise<unknown>, ...patterns: (string | RegExp)[]) {
   await assert.rejects(fn, (e) => {

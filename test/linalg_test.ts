@@ -4,6 +4,7 @@
  * gradients against finite differences, the Sorix OLS closed form, and the errors.
  */
 import assert from "node:assert/strict";
+import { throwsWith } from "./helpers.ts";
 import {
   autograd,
   cat,
@@ -22,17 +23,6 @@ import { close } from "./helpers.ts";
 
 const f64 = { dtype: "float64" } as const;
 const T = (x: number[][] | number[]) => tensor(x, f64);
-
-function throwsWith(fn: () => unknown, ...patterns: (string | RegExp)[]): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof Error, `expected an Error, got ${String(e)}`);
-    for (const p of patterns) {
-      const ok = typeof p === "string" ? e.message.includes(p) : p.test(e.message);
-      assert.ok(ok, `message lacks ${String(p)}:\n  ${e.message}`);
-    }
-    return true;
-  });
-}
 
 /** A well-conditioned random n x n matrix: random entries plus n on the diagonal. */
 function wellConditioned(n: number, g: Generator): Tensor {

@@ -4,19 +4,9 @@
  * scikit-learn 1.2); the classification report's text matches scikit-learn's exactly.
  */
 import assert from "node:assert/strict";
+import { throwsWith } from "./helpers.ts";
 import { metrics, tensor } from "gradiente";
 import { close } from "./helpers.ts";
-
-function throwsWith(fn: () => unknown, ...patterns: (string | RegExp)[]): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof Error, `expected an Error, got ${String(e)}`);
-    for (const p of patterns) {
-      const ok = typeof p === "string" ? e.message.includes(p) : p.test(e.message);
-      assert.ok(ok, `message lacks ${String(p)}:\n  ${e.message}`);
-    }
-    return true;
-  });
-}
 
 Deno.test("regression metrics: MAE, MSE, RMSE, MAPE (percent), R² by hand", () => {
   const y = [3, -0.5, 2, 7], p = [2.5, 0, 2, 8];

@@ -4,21 +4,11 @@
  * scikit-learn's optimum on a small set, and is reproducible under a seed.
  */
 import assert from "node:assert/strict";
+import { throwsWith } from "./helpers.ts";
 import { Generator, manualSeed, preprocessing, randn, type Tensor, tensor } from "gradiente";
 import { close } from "./helpers.ts";
 
 const { StandardScaler, MinMaxScaler, KMeans } = preprocessing;
-
-function throwsWith(fn: () => unknown, ...patterns: (string | RegExp)[]): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof Error, `expected an Error, got ${String(e)}`);
-    for (const p of patterns) {
-      const ok = typeof p === "string" ? e.message.includes(p) : p.test(e.message);
-      assert.ok(ok, `message lacks ${String(p)}:\n  ${e.message}`);
-    }
-    return true;
-  });
-}
 
 const A = [[1, 10, 5], [2, 20, 5], [3, 60, 5]];
 
