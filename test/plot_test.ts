@@ -31,6 +31,8 @@ Deno.test("nice ticks: steps of 1, 2 or 5 times a power of ten, printed exactly"
   assert.equal(formatTick(2500000, 500000), "2.5e6");
   assert.deepEqual(logTicks(0.01, 10), [0.01, 0.1, 1, 10]);
   assert.deepEqual(logTicks(0.15, 2.5), [0.2, 0.5, 1, 2]);
+  // 15 decades: every second power of ten, so the labels do not overlap.
+  assert.deepEqual(logTicks(1e-14, 1), [1e-14, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 0.01, 1]);
 });
 
 Deno.test("plot.line: plotly traces from arrays, TypedArrays and tensors", () => {

@@ -98,8 +98,11 @@ export function logScale(domain: readonly [number, number], r0: number, r1: numb
   });
 }
 
-/** Powers of ten inside [lo, hi]; with fewer than three, 2x and 5x as well. */
-export function logTicks(lo: number, hi: number): number[] {
+/**
+ * Powers of ten inside [lo, hi]; with fewer than three, 2x and 5x as well; with more than
+ * maxTicks, every k-th power only, so the labels of a wide range do not overlap.
+ */
+export function logTicks(lo: number, hi: number, maxTicks = 10): number[] {
   const e0 = Math.floor(Math.log10(lo)), e1 = Math.ceil(Math.log10(hi));
   const pick = (mults: number[]) => {
     const out: number[] = [];
@@ -112,6 +115,10 @@ export function logTicks(lo: number, hi: number): number[] {
     return out;
   };
   const decades = pick([1]);
+  if (decades.length > maxTicks) {
+    const k = Math.ceil(decades.length / maxTicks);
+    return decades.filter((v) => Math.round(Math.log10(v)) % k === 0);
+  }
   return decades.length >= 3 ? decades : pick([1, 2, 5]);
 }
 
