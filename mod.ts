@@ -93,6 +93,8 @@ export * as metrics from "./src/metrics/mod.ts";
 export * as linalg from "./src/linalg/mod.ts";
 export * as preprocessing from "./src/preprocessing/mod.ts";
 export * as io from "./src/io/mod.ts";
+export * as webgpu from "./src/backend/webgpu/mod.ts";
+export { memory, type MemoryReport } from "./src/backend/memory.ts";
 export * from "./src/display/mod.ts";
 export * as plot from "./src/display/plot/mod.ts";
 export { drawGraph, GraphFigure, type GraphOptions, graphToDot } from "./src/display/graph.ts";

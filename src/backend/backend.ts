@@ -99,6 +99,31 @@ export interface Backend {
    * tensor ops where a backend lacks it.
    */
   adamStep?(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void;
+  /**
+   * Optional fused SGD update in place on contiguous param (and momentum buffer, when
+   * momentum is used; `h.first` says the buffer is fresh and takes the gradient as is).
+   */
+  sgdStep?(p: View, grad: View, momentumBuf: View | null, h: SgdHyper): void;
+  /**
+   * Optional on-device random float32 numbers (uniform in [0, 1) or standard normal), keyed by
+   * two 32-bit words drawn from the caller's Generator. Without it, values are drawn on the
+   * host and uploaded.
+   */
+  random?(kind: "uniform" | "normal", n: number, seed: readonly [number, number]): Storage;
+  /** Optional: frees storage now (Tensor.dispose); the GC would otherwise do it later. */
+  release?(storage: Storage): void;
+}
+
+/** The scalars of one SGD step, as torch.optim.SGD names them. */
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  /** The momentum buffer was just created: it takes the (decayed) gradient as is. */
+  first: boolean;
 }
 
 /** The scalars of one Adam step; bias corrections are precomputed by the optimizer. */
@@ -131,9 +156,10 @@ export function getBackend(device: Device, op?: string): Backend {
     throw new Error(
       `${op ? `${op}: ` : ""}` +
         (device === "webgpu"
-          ? "device 'webgpu' is not available yet: the WebGPU backend is not part of this build. " +
-            "Use device 'cpu' (the default)."
-          : `unknown device '${device}'. Use 'cpu' (or 'webgpu' once its backend is available).`),
+          ? "device 'webgpu' is not initialised. Opening a GPU is asynchronous, so run " +
+            "`await webgpu.init()` once before creating or moving tensors there " +
+            "(`await webgpu.available()` says whether this machine has one)."
+          : `unknown device '${device}'. Use 'cpu' or 'webgpu'.`),
     );
   }
   return b;

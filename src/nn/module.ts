@@ -236,6 +236,42 @@ export class Module {
    * the right tensors), only its data is swapped. Returns this.
    */
   to(target: ToTarget): this {
+    const want = this.#target("Module.to", target);
+    for (const t of this.#tensors()) {
+      if (want.device && want.device !== t.device && !t._backend.readSync) {
+        throw new Error(
+          `Module.to: moving parameters off '${t.device}' means reading them back, which is ` +
+            `asynchronous there. Use \`await model.toAsync('${want.device}')\`.`,
+        );
+      }
+    }
+    // Convert everything first and swap after, so a failure leaves the model as it was.
+    const moved = noGrad(() =>
+      this.#tensors().map((t) => this.#convertPair(t, want, (x, o) => x.to(o)))
+    );
+    this.#swap(moved);
+    return this;
+  }
+
+  /** to() that can also move off async-only devices: `await model.toAsync("cpu")`. */
+  async toAsync(target: ToTarget): Promise<this> {
+    const want = this.#target("Module.toAsync", target);
+    const moved: [Tensor, Tensor, Tensor | null][] = [];
+    for (const t of this.#tensors()) {
+      const opts = this.#optsFor(t, want);
+      const data = await t.detach().toAsync(opts);
+      const grad = t.grad ? await t.grad.detach().toAsync(opts) : null;
+      moved.push([t, data, grad]);
+    }
+    this.#swap(moved);
+    return this;
+  }
+
+  #tensors(): Tensor[] {
+    return [...this.parameters(), ...this.buffers()];
+  }
+
+  #target(op: string, target: ToTarget): { dtype?: DType; device?: Device } {
     const { dtype, device } = typeof target === "string"
       ? (isDType(target)
         ? { dtype: target, device: undefined }
@@ -243,29 +279,39 @@ export class Module {
       : target;
     if (dtype !== undefined && !(isDType(dtype) && isFloat(dtype))) {
       throw new Error(
-        `Module.to: only floating point dtypes (float32, float64) are allowed, got '${dtype}'. ` +
+        `${op}: only floating point dtypes (float32, float64) are allowed, got '${dtype}'. ` +
           "Parameters must stay floating point to be trained.",
       );
     }
     if (device !== undefined && !isDevice(device)) {
       throw new Error(
-        `Module.to: unknown dtype or device '${device}'. Use float32, float64, cpu or webgpu.`,
+        `${op}: unknown dtype or device '${device}'. Use float32, float64, cpu or webgpu.`,
       );
     }
-    const convert = (t: Tensor): Tensor =>
-      t.detach().to({
-        dtype: dtype !== undefined && isFloat(t.dtype) ? dtype : t.dtype,
-        device: device ?? t.device,
-      });
-    noGrad(() => {
-      const tensors = [...this.parameters(), ...this.buffers()];
-      for (const t of tensors) {
-        if (t.grad) t.grad = convert(t.grad);
-        const moved = convert(t);
-        if (moved.dtype !== t.dtype || moved.device !== t.device) t._setData(moved);
-      }
-    });
-    return this;
+    return { dtype, device };
+  }
+
+  #optsFor(t: Tensor, want: { dtype?: DType; device?: Device }): { dtype: DType; device: Device } {
+    return {
+      dtype: want.dtype !== undefined && isFloat(t.dtype) ? want.dtype : t.dtype,
+      device: want.device ?? t.device,
+    };
+  }
+
+  #convertPair(
+    t: Tensor,
+    want: { dtype?: DType; device?: Device },
+    convert: (x: Tensor, o: { dtype: DType; device: Device }) => Tensor,
+  ): [Tensor, Tensor, Tensor | null] {
+    const o = this.#optsFor(t, want);
+    return [t, convert(t.detach(), o), t.grad ? convert(t.grad.detach(), o) : null];
+  }
+
+  #swap(moved: readonly [Tensor, Tensor, Tensor | null][]): void {
+    for (const [t, data, grad] of moved) {
+      if (grad) t.grad = grad;
+      if (data.dtype !== t.dtype || data.device !== t.device) t._setData(data);
+    }
   }
 
   /** to("float64"). */

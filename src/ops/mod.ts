@@ -1,6 +1,6 @@
 /** Every op, as a free function; Tensor methods forward here. */
 export { asTensor, dimArg, onesLikeOf, shapeArgs } from "./operand.ts";
-export { clone, contiguous, to } from "./copy.ts";
+export { clone, contiguous, to, toAsync } from "./copy.ts";
 export { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view } from "./view.ts";
 export { index, type IndexSpec, narrow, type Slice } from "./indexing.ts";
 export { cat, chunk, split, stack } from "./join.ts";

@@ -1,5 +1,6 @@
 /** Stochastic gradient descent, with momentum, dampening, Nesterov momentum and weight decay. */
 import type { Tensor } from "../tensor/tensor.ts";
+import { zerosLike } from "../tensor/creation.ts";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.ts";
 
 export interface SGDOptions {
@@ -48,10 +49,37 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  /** One fused backend pass where the backend has it and the layouts allow; else false. */
+  #fusedStep(p: Tensor, g: ParamGroup<SGDOptions>): boolean {
+    const fused = p._backend.sgdStep;
+    const grad = p.grad!;
+    if (!fused || !p.isContiguous() || !grad.isContiguous() || grad.dtype !== p.dtype) {
+      return false;
+    }
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
+    let buf: Tensor | null = null, first = false;
+    if (momentum !== 0) {
+      const s = this.stateOf(p, () => ({}));
+      buf = (s.momentumBuffer as Tensor | undefined) ?? null;
+      if (!buf) {
+        buf = zerosLike(p);
+        s.momentumBuffer = buf;
+        first = true;
+      }
+      if (!buf.isContiguous()) return false;
+    }
+    const h = { lr, momentum, dampening, weightDecay, nesterov, maximize, first };
+    fused.call(p._backend, p, grad, buf, h);
+    p._bumpVersion();
+    buf?._bumpVersion();
+    return true;
+  }
+
   protected updateGroup(g: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
     for (const p of g.params) {
       if (!p.grad) continue;
+      if (this.#fusedStep(p, g)) continue;
       let d: Tensor = maximize ? p.grad.neg() : p.grad;
       if (weightDecay !== 0) d = d.add(p, weightDecay);
       if (momentum !== 0) {

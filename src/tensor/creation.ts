@@ -194,6 +194,16 @@ function randomFloat(op: string, args: readonly unknown[], draw: (g: Generator) 
     );
   }
   const g = opts.generator ?? defaultGenerator;
+  const device = opts.device ?? "cpu";
+  const backend = backendFor(op, dtype, device);
+  if (backend.random && device !== "cpu") {
+    // Draw on the device, keyed by two words from the seeded generator (reproducible).
+    const seed: [number, number] = [g.nextInt(0, 2 ** 32), g.nextInt(0, 2 ** 32)];
+    const kind = op === "rand" ? "uniform" : "normal";
+    const t = new Tensor(backend.random(kind, numelOf(shape), seed), shape, dtype, device);
+    if (opts.requiresGrad) t.requiresGrad_(true);
+    return t;
+  }
   const values = typedArrayFor(dtype, numelOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = draw(g);
   if (dtype === "float32") {

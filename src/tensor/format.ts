@@ -131,7 +131,10 @@ export function formatTensor(t: Tensor, values?: TypedArray): string {
   const body = values || t.device === "cpu"
     ? formatValues(values ?? t._values(), t.shape, t.dtype, prefix.length)
     : "...";
-  if (t.numel() === 0 && t.ndim !== 1) suffix.push(`size=[${t.shape.join(", ")}]`);
+  // Values on an async-only device are not shown (printing cannot wait), so show the size.
+  if ((t.numel() === 0 && t.ndim !== 1) || body === "...") {
+    suffix.push(`size=[${t.shape.join(", ")}]`);
+  }
   if (t.dtype === "float64") suffix.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffix.push(`gradFn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffix.push("requiresGrad=true");

@@ -315,6 +315,30 @@ export class Tensor implements View {
   to(target: DType | Device | { dtype?: DType; device?: Device }): Tensor {
     return ops.to(this, target);
   }
+  /**
+   * Like to(), and also moves off devices that can only be read asynchronously
+   * (`await t.toAsync("cpu")` brings a webgpu tensor back).
+   */
+  toAsync(target: DType | Device | { dtype?: DType; device?: Device }): Promise<Tensor> {
+    return ops.toAsync(this, target);
+  }
+  /** A CPU copy (or this tensor, if it is on the CPU already); works from every device. */
+  cpu(): Promise<Tensor> {
+    return ops.toAsync(this, "cpu");
+  }
+
+  /**
+   * Frees this tensor's device memory now instead of when the GC finds it (a no-op on the
+   * CPU). Every view of the same data is freed with it; using one afterwards is an error.
+   * `using t = ...` calls it at the end of the block.
+   */
+  dispose(): void {
+    this._backend.release?.(this.storage);
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   float(): Tensor {
     return ops.to(this, "float32");
   }

@@ -1,6 +1,14 @@
 /** The CPU backend: storage is a TypedArray; kernels are generated or hand-written loops. */
-import type { AdamHyper, Backend, BinaryOp, ReduceOp, UnaryOp, View } from "../backend.ts";
-import { adamStepInto } from "./optim_kernels.ts";
+import type {
+  AdamHyper,
+  Backend,
+  BinaryOp,
+  ReduceOp,
+  SgdHyper,
+  UnaryOp,
+  View,
+} from "../backend.ts";
+import { adamStepInto, sgdStepInto } from "./optim_kernels.ts";
 import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
 import { contiguousStrides, isContiguousLayout, numelOf } from "../../tensor/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
@@ -196,6 +204,12 @@ export const cpuBackend: Backend = {
     const n = numelOf(p.shape);
     const win = (v: View) => (v.storage as TypedArray).subarray(v.offset, v.offset + n);
     adamStepInto(win(p), win(grad), win(expAvg), win(expAvgSq), h);
+  },
+
+  sgdStep(p: View, grad: View, buf: View | null, h: SgdHyper): void {
+    const n = numelOf(p.shape);
+    const win = (v: View) => (v.storage as TypedArray).subarray(v.offset, v.offset + n);
+    sgdStepInto(win(p), win(grad), buf && win(buf), h);
   },
 
   assign(dst: View, src: View): void {

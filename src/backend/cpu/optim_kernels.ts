@@ -1,5 +1,5 @@
 /** Fused optimizer updates: one loop over the parameter instead of a chain of tensor ops. */
-import type { AdamHyper } from "../backend.ts";
+import type { AdamHyper, SgdHyper } from "../backend.ts";
 import type { TypedArray } from "../../tensor/dtype.ts";
 
 /** Adam / AdamW in place, with the same arithmetic as the tensor-op version in optim/adam.ts. */
@@ -25,5 +25,26 @@ export function adamStepInto(
     m[i] = mi;
     v[i] = vi;
     p[i] = w - stepSize * (mi / (Math.sqrt(vi) / bias2Sqrt + eps));
+  }
+}
+
+/** SGD in place, with the arithmetic (and order) of the tensor-op version in optim/sgd.ts. */
+export function sgdStepInto(
+  p: TypedArray,
+  grad: TypedArray,
+  buf: TypedArray | null,
+  h: SgdHyper,
+): void {
+  const { lr, momentum, dampening, weightDecay, nesterov, maximize, first } = h;
+  const n = p.length;
+  for (let i = 0; i < n; i++) {
+    let d = maximize ? -grad[i] : grad[i];
+    if (weightDecay !== 0) d += weightDecay * p[i];
+    if (buf) {
+      const b = first ? d : buf[i] * momentum + d * (1 - dampening);
+      buf[i] = b;
+      d = nesterov ? d + momentum * b : b;
+    }
+    p[i] -= lr * d;
   }
 }

@@ -65,6 +65,19 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
       `oneHot: indices must be an int32 tensor, got ${idx.dtype}. Convert them with .int().`,
     );
   }
+  if (!idx._backend.readSync) {
+    // Checking the labels would mean a (slow, async) readback: trust them, as CUDA does.
+    if (!Number.isInteger(numClasses) || numClasses < 1) {
+      throw new Error(
+        `oneHot: on '${idx.device}' numClasses must be given (got ${numClasses}), since finding ` +
+          "the largest label would need an asynchronous read. Pass oneHot(labels, numClasses).",
+      );
+    }
+    return ops.to(
+      ops.eq(ops.unsqueeze(idx, -1), arange(numClasses, { device: idx.device })),
+      "int32",
+    );
+  }
   const values = idx._values();
   let max = -1;
   for (const v of values) {

@@ -1,0 +1,120 @@
+/** The WebGPU backend: the Backend interface over GpuStorage and the WGSL kernels. */
+import type {
+  AdamHyper,
+  Backend,
+  BinaryOp,
+  ReduceOp,
+  SgdHyper,
+  UnaryOp,
+  View,
+} from "../backend.ts";
+import type { DType, TypedArray } from "../../tensor/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import { ELEMENT_BYTES, type GpuRuntime, GpuStorage } from "./runtime.ts";
+import { binaryKernel, copyInto, unaryKernel, whereKernel } from "./elementwise.ts";
+import { reduceKernel, softmaxKernel } from "./reduce.ts";
+import { matmulKernel } from "./matmul.ts";
+import {
+  assignKernel,
+  gatherKernel,
+  indexAddKernel,
+  indexSelectKernel,
+  scatterAddKernel,
+} from "./indexing.ts";
+import { adamKernel, sgdKernel } from "./optim.ts";
+import { randomKernel } from "./random.ts";
+import { wgslType } from "./wgsl.ts";
+
+/** Host data in the GPU's 4-byte layout for `dtype` (bools become 0/1 words). */
+function hostWords(data: TypedArray, dtype: DType): Float32Array | Int32Array | Uint32Array {
+  switch (wgslType(dtype, "to('webgpu')")) {
+    case "f32":
+      return data instanceof Float32Array ? data : Float32Array.from(data);
+    case "i32":
+      return data instanceof Int32Array ? data : Int32Array.from(data as ArrayLike<number>);
+    case "u32": {
+      const out = new Uint32Array(data.length);
+      for (let i = 0; i < data.length; i++) out[i] = data[i] ? 1 : 0;
+      return out;
+    }
+  }
+}
+
+function hostArray(bytes: ArrayBuffer, dtype: DType): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(bytes);
+    case "int32":
+      return new Int32Array(bytes);
+    default:
+      return Uint8Array.from(new Uint32Array(bytes));
+  }
+}
+
+export function makeWebgpuBackend(rt: GpuRuntime): Backend {
+  const backend: Backend = {
+    device: "webgpu",
+
+    fromTypedArray(data: TypedArray, dtype: DType): GpuStorage {
+      const words = hostWords(data, dtype);
+      const s = rt.alloc(words.length, "to('webgpu')");
+      if (words.length > 0) rt.upload(s, words);
+      return s;
+    },
+
+    full(size: number, value: number, dtype: DType): GpuStorage {
+      const s = rt.alloc(size, "full");
+      if (size === 0) return s;
+      const t = wgslType(dtype, "full");
+      const words = t === "f32"
+        ? new Float32Array(size)
+        : t === "i32"
+        ? new Int32Array(size)
+        : new Uint32Array(size);
+      if (value !== 0) words.fill(t === "u32" ? (value ? 1 : 0) : value);
+      rt.upload(s, words);
+      return s;
+    },
+
+    async read(v: View): Promise<TypedArray> {
+      const n = numelOf(v.shape);
+      wgslType(v.dtype, "read");
+      if (n === 0) return hostArray(new ArrayBuffer(0), v.dtype);
+      let storage = v.storage as GpuStorage, offset = v.offset, tmp: GpuStorage | undefined;
+      if (!isContiguousLayout(v.shape, v.strides)) {
+        tmp = rt.alloc(n, "read");
+        copyInto(rt, v, v.dtype, tmp);
+        storage = tmp;
+        offset = 0;
+      }
+      const bytes = await rt.readBytes(storage.live("read"), offset * ELEMENT_BYTES, n * 4);
+      if (tmp) rt.dispose(tmp);
+      return hostArray(bytes, v.dtype);
+    },
+
+    unary: (op: UnaryOp, x: View, outDtype: DType, params?: readonly number[]) =>
+      unaryKernel(rt, op, x, outDtype, params),
+    binary: (op: BinaryOp, a: View, b: View, outDtype: DType) =>
+      binaryKernel(rt, op, a, b, outDtype),
+    where: (cond: View, a: View, b: View, outDtype: DType) => whereKernel(rt, cond, a, b, outDtype),
+    reduce: (op: ReduceOp, x: View, dims: readonly number[]) => reduceKernel(rt, op, x, dims),
+    softmax: (x: View, log: boolean) => softmaxKernel(rt, x, log),
+    matmul: (a: View, b: View) => matmulKernel(rt, a, b),
+    gather: (x: View, dim: number, index: View) => gatherKernel(rt, x, dim, index),
+    scatterAdd: (base: View, dim: number, index: View, src: View) =>
+      scatterAddKernel(rt, base, dim, index, src),
+    indexSelect: (x: View, dim: number, index: View) => indexSelectKernel(rt, x, dim, index),
+    indexAdd: (base: View, dim: number, index: View, src: View) =>
+      indexAddKernel(rt, base, dim, index, src),
+    assign: (dst: View, src: View) => assignKernel(rt, dst, src),
+    adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>
+      adamKernel(rt, p, grad, m, v, h),
+    sgdStep: (p: View, grad: View, buf: View | null, h: SgdHyper) => sgdKernel(rt, p, grad, buf, h),
+    random: (kind: "uniform" | "normal", n: number, seed: readonly [number, number]) =>
+      randomKernel(rt, kind, n, seed),
+    release(storage: unknown): void {
+      if (storage instanceof GpuStorage) rt.dispose(storage);
+    },
+  };
+  return backend;
+}

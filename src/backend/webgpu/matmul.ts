@@ -1,0 +1,108 @@
+/**
+ * Batched matmul: a 64×64 output tile per workgroup of 16×16 threads, each thread owning a
+ * 4×4 block of outputs, with 64×16 / 16×64 slices of A and B staged in workgroup memory.
+ * Operands are read through their strides, so transposed views and broadcast batches cost
+ * nothing extra (the transpose "flag" is just the stride order).
+ */
+import type { View } from "../backend.ts";
+import { wgslType } from "./wgsl.ts";
+import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+
+const TILE = 64, TK = 16, THREADS = 16, PER = 4;
+
+export function matmulKernel(rt: GpuRuntime, a: View, b: View): GpuStorage {
+  const [B, M, K] = a.shape;
+  const N = b.shape[2];
+  const out = rt.alloc(B * M * N, "matmul");
+  if (B * M * N === 0) return out;
+  const t = wgslType(a.dtype, "matmul");
+  if (t === "u32" || wgslType(b.dtype, "matmul") !== t) {
+    throw new Error(
+      `matmul: webgpu multiplies float32 or int32 matrices of one dtype, got ${a.dtype} and ` +
+        `${b.dtype}. Convert them first (e.g. .float()).`,
+    );
+  }
+  const pipeline = rt.pipeline(`matmul:${t}`, () => `
+@group(0) @binding(0) var<storage, read> A: array<${t}>;
+@group(0) @binding(1) var<storage, read> Bm: array<${t}>;
+@group(0) @binding(2) var<storage, read_write> out: array<${t}>;
+@group(0) @binding(3) var<storage, read> prm: array<i32>;
+var<workgroup> As: array<array<${t}, ${TILE}>, ${TK}>;
+var<workgroup> Bs: array<array<${t}, ${TILE}>, ${TK}>;
+@compute @workgroup_size(${THREADS}, ${THREADS})
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  // prm: M, N, K, aOff, aBatch, aRow, aCol, bOff, bBatch, bRow, bCol
+  let M = prm[0];
+  let N = prm[1];
+  let K = prm[2];
+  let batch = i32(wid.z);
+  let aBase = prm[3] + batch * prm[4];
+  let bBase = prm[7] + batch * prm[8];
+  let row0 = i32(wid.y) * ${TILE};
+  let col0 = i32(wid.x) * ${TILE};
+  let tid = i32(lid.y) * ${THREADS} + i32(lid.x);
+  var acc: array<array<${t}, ${PER}>, ${PER}>;
+  for (var k0 = 0; k0 < K; k0 += ${TK}) {
+    for (var l = 0; l < ${(TILE * TK) / (THREADS * THREADS)}; l++) {
+      let e = tid + l * ${THREADS * THREADS};
+      let m = e / ${TK};
+      let ka = e % ${TK};
+      let gm = row0 + m;
+      let gka = k0 + ka;
+      var va = ${t}(0);
+      if (gm < M && gka < K) { va = A[aBase + gm * prm[5] + gka * prm[6]]; }
+      As[ka][m] = va;
+      let kb = e / ${TILE};
+      let nb = e % ${TILE};
+      let gkb = k0 + kb;
+      let gn = col0 + nb;
+      var vb = ${t}(0);
+      if (gkb < K && gn < N) { vb = Bm[bBase + gkb * prm[9] + gn * prm[10]]; }
+      Bs[kb][nb] = vb;
+    }
+    workgroupBarrier();
+    for (var kk = 0; kk < ${TK}; kk++) {
+      var av: array<${t}, ${PER}>;
+      var bv: array<${t}, ${PER}>;
+      for (var r = 0; r < ${PER}; r++) {
+        av[r] = As[kk][i32(lid.y) * ${PER} + r];
+        bv[r] = Bs[kk][i32(lid.x) * ${PER} + r];
+      }
+      for (var r = 0; r < ${PER}; r++) {
+        for (var c = 0; c < ${PER}; c++) { acc[r][c] = acc[r][c] + av[r] * bv[c]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  let oBase = batch * M * N;
+  for (var r = 0; r < ${PER}; r++) {
+    let gm = row0 + i32(lid.y) * ${PER} + r;
+    for (var c = 0; c < ${PER}; c++) {
+      let gn = col0 + i32(lid.x) * ${PER} + c;
+      if (gm < M && gn < N) { out[oBase + gm * N + gn] = acc[r][c]; }
+    }
+  }
+}`);
+  const max = rt.maxWorkgroups;
+  const gx = Math.ceil(N / TILE), gy = Math.ceil(M / TILE);
+  if (gx > max || gy > max || B > max) {
+    throw new Error(
+      `matmul: [${B}, ${M}, ${K}] @ [${B}, ${K}, ${N}] needs more workgroups than this GPU ` +
+        `allows per dimension (${max}). Split the batch or the matrices.`,
+    );
+  }
+  rt.dispatch(
+    pipeline,
+    [
+      (a.storage as GpuStorage).live("matmul"),
+      (b.storage as GpuStorage).live("matmul"),
+      out.live(
+        "matmul",
+      ),
+    ],
+    [M, N, K, a.offset, ...a.strides, b.offset, ...b.strides],
+    [],
+    [gx, gy, B],
+  );
+  return out;
+}

@@ -1,0 +1,271 @@
+/**
+ * Reductions and softmax. Long reductions give each output a workgroup whose threads stride
+ * over the reduced elements and then combine in a tree in workgroup memory; short ones (most
+ * of a training step: bias gradients, per-row losses) give each output one thread.
+ */
+import type { ReduceOp, View } from "../backend.ts";
+import type { DType } from "../../tensor/dtype.ts";
+import { numelOf } from "../../tensor/shape.ts";
+import { LINEAR_INDEX, MAIN_ARGS, store, wgslType, WORKGROUP } from "./wgsl.ts";
+import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+
+/** Reductions this short run one thread per output. */
+const SHORT = 64;
+
+type C = "f32" | "i32";
+
+function init(op: ReduceOp, c: C): string {
+  const big = c === "f32" ? "bitcast<f32>(0x7f800000u)" : "2147483647";
+  const small = c === "f32" ? "bitcast<f32>(0xff800000u)" : "(-2147483647 - 1)";
+  switch (op) {
+    case "sum":
+      return `${c}(0)`;
+    case "prod":
+      return `${c}(1)`;
+    case "max":
+    case "argmax":
+      return small;
+    case "min":
+    case "argmin":
+      return big;
+  }
+}
+
+/** WGSL that folds value `v` (index `r`) into (acc, at). NaN wins, as on the CPU. */
+function update(op: ReduceOp, c: C): string {
+  const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
+  switch (op) {
+    case "sum":
+      return "acc = acc + v;";
+    case "prod":
+      return "acc = acc * v;";
+    case "max":
+      return `if (v > acc || ${nan("v")}) { acc = v; }`;
+    case "min":
+      return `if (v < acc || ${nan("v")}) { acc = v; }`;
+    case "argmax":
+      return `if (v > acc || (${nan("v")} && !${nan("acc")})) { acc = v; at = r; }`;
+    case "argmin":
+      return `if (v < acc || (${nan("v")} && !${nan("acc")})) { acc = v; at = r; }`;
+  }
+}
+
+/** WGSL that merges (v, r) from another thread into (acc, at); ties keep the first index. */
+function combine(op: ReduceOp, c: C): string {
+  const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
+  switch (op) {
+    case "sum":
+    case "prod":
+    case "max":
+    case "min":
+      return update(op, c);
+    case "argmax":
+    case "argmin": {
+      const better = op === "argmax" ? "v > acc" : "v < acc";
+      return `if ((${nan("v")} && (!${nan("acc")} || r < at)) || (!${nan("acc")} && (${better} ` +
+        `|| (v == acc && r < at)))) { acc = v; at = r; }`;
+    }
+  }
+}
+
+const NAN_HELPER = "fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > " +
+  "0x7f800000u; }";
+
+export function reduceOutDtype(op: ReduceOp, x: DType): DType {
+  if (op === "argmax" || op === "argmin") return "int32";
+  if ((op === "sum" || op === "prod") && x === "bool") return "int32";
+  return x;
+}
+
+export function reduceKernel(
+  rt: GpuRuntime,
+  op: ReduceOp,
+  x: View,
+  dims: readonly number[],
+): GpuStorage {
+  const outDtype = reduceOutDtype(op, x.dtype);
+  const keptDims = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const nOut = numelOf(keptDims.map((d) => x.shape[d]));
+  const nRed = numelOf(dims.map((d) => x.shape[d]));
+  const out = rt.alloc(nOut, op);
+  if (nOut === 0) return out;
+  const inType = wgslType(x.dtype, op);
+  const outType = wgslType(outDtype, op);
+  const c: C = inType === "f32" ? "f32" : "i32";
+  const arg = op === "argmax" || op === "argmin";
+  const tree = nRed > SHORT;
+  const key = `reduce:${op}:${inType}:${tree ? "tree" : "short"}`;
+  const pipeline = rt.pipeline(key, () => {
+    const result = arg ? "select(at, 0, at == 2147483647)" : "acc";
+    // prm: nOut, nRed, nk, nr, offset, keptShape[nk], keptStrides[nk], redShape[nr], redStrides[nr]
+    const head = `
+${NAN_HELPER}
+@group(0) @binding(0) var<storage, read> x: array<${inType}>;
+@group(0) @binding(1) var<storage, read_write> out: array<${outType}>;
+@group(0) @binding(2) var<storage, read> prm: array<i32>;
+fn baseOf(o: i32) -> i32 {
+  let nk = prm[2];
+  var rem = o;
+  var off = prm[4];
+  for (var d = nk - 1; d >= 0; d--) {
+    let s = prm[5 + d];
+    off += (rem % s) * prm[5 + nk + d];
+    rem = rem / s;
+  }
+  return off;
+}
+fn offsetOf(r: i32) -> i32 {
+  let nk = prm[2];
+  let nr = prm[3];
+  var rem = r;
+  var off = 0;
+  for (var d = nr - 1; d >= 0; d--) {
+    let s = prm[5 + 2 * nk + d];
+    off += (rem % s) * prm[5 + 2 * nk + nr + d];
+    rem = rem / s;
+  }
+  return off;
+}`;
+    const fold = (start: string, step: string) => `
+  var acc = ${init(op, c)};
+  var at = 2147483647;
+  for (var r = ${start}; r < nRed; r += ${step}) {
+    let v = ${c}(x[base + offsetOf(r)]);
+    ${update(op, c)}
+  }`;
+    if (!tree) {
+      return `${head}
+@compute @workgroup_size(${WORKGROUP})
+fn main(${MAIN_ARGS}) {
+  ${LINEAR_INDEX}
+  if (i >= prm[0]) { return; }
+  let nRed = prm[1];
+  let base = baseOf(i);
+  ${fold("0", "1")}
+  out[i] = ${store(result, arg ? "i32" : c, outType)};
+}`;
+    }
+    return `${head}
+var<workgroup> accs: array<${c}, ${WORKGROUP}>;
+var<workgroup> ats: array<i32, ${WORKGROUP}>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+  let o = i32(wid.x + wid.y * nwg.x);
+  let valid = o < prm[0];
+  let nRed = select(0, prm[1], valid);
+  let base = baseOf(select(0, o, valid));
+  ${fold("i32(lid)", `${WORKGROUP}`)}
+  accs[lid] = acc;
+  ats[lid] = at;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
+    if (lid < s) {
+      acc = accs[lid];
+      at = ats[lid];
+      let v = accs[lid + s];
+      let r = ats[lid + s];
+      ${combine(op, c)}
+      accs[lid] = acc;
+      ats[lid] = at;
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u && valid) {
+    acc = accs[0];
+    at = ats[0];
+    out[o] = ${store(result, arg ? "i32" : c, outType)};
+  }
+}`;
+  });
+  const kept = keptDims.map((d) => x.shape[d]);
+  const keptStrides = keptDims.map((d) => x.strides[d]);
+  const red = dims.map((d) => x.shape[d]);
+  const redStrides = dims.map((d) => x.strides[d]);
+  rt.dispatch(
+    pipeline,
+    [(x.storage as GpuStorage).live(op), out.live(op)],
+    [nOut, nRed, kept.length, red.length, x.offset, ...kept, ...keptStrides, ...red, ...redStrides],
+    [],
+    tree ? nOut : Math.ceil(nOut / WORKGROUP),
+  );
+  return out;
+}
+
+/** Softmax / log-softmax along the last dim of a contiguous view (stable: max-shifted). */
+export function softmaxKernel(rt: GpuRuntime, x: View, log: boolean): GpuStorage {
+  const n = numelOf(x.shape);
+  const len = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1];
+  const out = rt.alloc(n, "softmax");
+  if (n === 0) return out;
+  wgslType(x.dtype, "softmax");
+  const rows = n / len;
+  const tree = len > SHORT;
+  const finish = log ? "x[base + j] - m - lse" : "exp(x[base + j] - m) * inv";
+  const pipeline = rt.pipeline(`softmax:${log}:${tree}`, () => {
+    const head = `
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<storage, read> prm: array<i32>;
+fn negInf() -> f32 { return bitcast<f32>(0xff800000u); }`;
+    if (!tree) {
+      return `${head}
+@compute @workgroup_size(${WORKGROUP})
+fn main(${MAIN_ARGS}) {
+  ${LINEAR_INDEX}
+  if (i >= prm[0]) { return; }
+  let len = prm[1];
+  let base = prm[2] + i * len;
+  var m = negInf();
+  for (var j = 0; j < len; j++) { m = max(m, x[base + j]); }
+  if (m == negInf()) { m = 0.0; } // an all -inf row: exp gives 0s, not NaN
+  var sum = 0.0;
+  for (var j = 0; j < len; j++) { sum += exp(x[base + j] - m); }
+  let lse = log(sum);
+  let inv = 1.0 / sum;
+  for (var j = 0; j < len; j++) { out[i * len + j] = ${finish}; }
+}`;
+    }
+    return `${head}
+var<workgroup> part: array<f32, ${WORKGROUP}>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = i32(wid.x + wid.y * nwg.x);
+  let valid = row < prm[0];
+  let len = select(0, prm[1], valid);
+  let base = prm[2] + row * len;
+  var m = negInf();
+  for (var j = i32(lid); j < len; j += ${WORKGROUP}) { m = max(m, x[base + j]); }
+  part[lid] = m;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
+    if (lid < s) { part[lid] = max(part[lid], part[lid + s]); }
+    workgroupBarrier();
+  }
+  m = part[0];
+  if (m == negInf()) { m = 0.0; }
+  workgroupBarrier();
+  var sum = 0.0;
+  for (var j = i32(lid); j < len; j += ${WORKGROUP}) { sum += exp(x[base + j] - m); }
+  part[lid] = sum;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
+    if (lid < s) { part[lid] = part[lid] + part[lid + s]; }
+    workgroupBarrier();
+  }
+  sum = part[0];
+  let lse = log(sum);
+  let inv = 1.0 / sum;
+  for (var j = i32(lid); j < len; j += ${WORKGROUP}) { out[row * len + j] = ${finish}; }
+}`;
+  });
+  rt.dispatch(
+    pipeline,
+    [(x.storage as GpuStorage).live("softmax"), out.live("softmax")],
+    [rows, len, x.offset],
+    [],
+    tree ? rows : Math.ceil(rows / WORKGROUP),
+  );
+  return out;
+}
