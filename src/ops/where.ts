@@ -1,5 +1,5 @@
 /** where(cond, a, b) and maskedFill. */
-import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { broadcastShapes, sameShape, shapeStr } from "../tensor/shape.ts";
 import { asTensor, fromStorage, operands, zerosOf } from "./operand.ts";
@@ -20,6 +20,15 @@ function boolCondition(op: string, c: TensorLike, like: Tensor): Tensor {
 
 /** Elementwise cond ? a : b, broadcasting all three. */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  if (condition instanceof Tensor && !(a instanceof Tensor) && !(b instanceof Tensor)) {
+    // Two plain values: they live where the condition does (a float32 / bool scalar each).
+    const scalar = (v: TensorLike) =>
+      typeof v === "number" || typeof v === "boolean"
+        ? asTensor(v, condition, typeof v === "boolean" ? "bool" : "float32")
+        : v;
+    a = scalar(a);
+    b = scalar(b);
+  }
   const [x0, y0, dt] = operands("where", a, b);
   const cond = boolCondition("where", condition, x0);
   const x = to(x0, dt), y = to(y0, dt);

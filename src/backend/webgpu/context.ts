@@ -27,6 +27,8 @@ export interface GpuContext {
   adapter: AdapterSummary;
   /** Set when the device is lost; every later GPU call fails with it. */
   lost?: string;
+  /** Validation errors the device reported (a kernel of ours is wrong); kept for tests. */
+  errors: string[];
 }
 
 const NO_ADAPTER_HELP = "WebGPU needs a Vulkan or OpenGL ES driver. On Debian/Ubuntu without a " +
@@ -82,7 +84,7 @@ async function open(): Promise<GpuContext> {
       maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
     },
   });
-  const ctx: GpuContext = { device, adapter: summarize(adapter) };
+  const ctx: GpuContext = { device, adapter: summarize(adapter), errors: [] };
   device.lost.then((info) => {
     ctx.lost = `${info.reason}: ${info.message}`;
     if (current === ctx) current = undefined;
@@ -91,7 +93,9 @@ async function open(): Promise<GpuContext> {
   device.addEventListener?.("uncapturederror", (e) => {
     // A validation error means a kernel of ours is wrong; say so loudly rather than
     // returning garbage silently.
-    console.error(`webgpu: internal error: ${(e as GPUUncapturedErrorEvent).error.message}`);
+    const message = (e as GPUUncapturedErrorEvent).error.message;
+    ctx.errors.push(message);
+    console.error(`webgpu: internal error: ${message}`);
   });
   return ctx;
 }

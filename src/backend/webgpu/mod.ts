@@ -53,3 +53,8 @@ export function emptyCache(): void {
   runtime?.flush();
   runtime?.pool.trim();
 }
+
+/** Validation errors the GPU reported since `init()` (empty unless a kernel is broken). */
+export function internalErrors(): string[] {
+  return [...(runtime?.ctx.errors ?? [])];
+}
