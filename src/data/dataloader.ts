@@ -103,7 +103,13 @@ function tensorRows(source: unknown): ((indices: Int32Array) => Tensor[]) | unde
   if (!(ds instanceof TensorDataset) || ds.get !== TensorDataset.prototype.get) return undefined;
   const tensors = ds.tensors;
   return (indices) => {
-    const idx = tensor(map(indices), { dtype: "int32" });
-    return tensors.map((t) => t.indexSelect(0, idx));
+    const rows = map(indices);
+    // One index tensor per device the dataset's tensors live on (a GPU dataset batches there).
+    const idx = new Map<string, Tensor>();
+    return tensors.map((t) => {
+      let i = idx.get(t.device);
+      if (!i) idx.set(t.device, i = tensor(rows, { dtype: "int32", device: t.device }));
+      return t.indexSelect(0, i);
+    });
   };
 }

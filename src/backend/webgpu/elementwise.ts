@@ -93,6 +93,7 @@ function run(
 ): GpuStorage {
   const shape = operands[0].shape;
   const n = numelOf(shape);
+  const inputs = operands.map((v) => (v.storage as GpuStorage).live(name)); // before allocating
   const out = outStorage ?? rt.alloc(n, name);
   if (n === 0) return out;
   const inTypes = operands.map((v) => wgslType(v.dtype, name));
@@ -147,7 +148,7 @@ fn main(${MAIN_ARGS}) {
   const floats = [params[0] ?? 0, params[1] ?? 0];
   rt.dispatch(
     pipeline,
-    [...operands.map((v) => (v.storage as GpuStorage).live(name)), out.live(name)],
+    [...inputs, out.live(name)],
     ints,
     floats,
     Math.ceil(n / WORKGROUP),
