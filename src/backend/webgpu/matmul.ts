@@ -5,7 +5,7 @@
  * nothing extra (the transpose "flag" is just the stride order).
  */
 import type { View } from "../backend.ts";
-import { wgslType } from "./wgsl.ts";
+import { LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
 import type { GpuRuntime, GpuStorage } from "./runtime.ts";
 
 const TILE = 64, TK = 16, THREADS = 16, PER = 4;
@@ -21,6 +21,24 @@ export function matmulKernel(rt: GpuRuntime, a: View, b: View): GpuStorage {
       `matmul: webgpu multiplies float32 or int32 matrices of one dtype, got ${a.dtype} and ` +
         `${b.dtype}. Convert them first (e.g. .float()).`,
     );
+  }
+  const ints = [M, N, K, a.offset, ...a.strides, b.offset, ...b.strides];
+  const buffers = [
+    (a.storage as GpuStorage).live("matmul"),
+    (b.storage as GpuStorage).live("matmul"),
+    out.live("matmul"),
+  ];
+  if (M < SMALL || N < SMALL) {
+    // Thin products (XOR's 4×2 @ 2×2, a batch's bias column): the tiled kernel's barriers
+    // and idle threads cost more than they save, so one thread per output instead.
+    rt.dispatch(
+      smallPipeline(rt, t),
+      buffers,
+      [B * M * N, ...ints],
+      [],
+      Math.ceil((B * M * N) / WORKGROUP),
+    );
+    return out;
   }
   const pipeline = rt.pipeline(`matmul:${t}`, () => `
 @group(0) @binding(0) var<storage, read> A: array<${t}>;
@@ -91,18 +109,38 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
         `allows per dimension (${max}). Split the batch or the matrices.`,
     );
   }
-  rt.dispatch(
-    pipeline,
-    [
-      (a.storage as GpuStorage).live("matmul"),
-      (b.storage as GpuStorage).live("matmul"),
-      out.live(
-        "matmul",
-      ),
-    ],
-    [M, N, K, a.offset, ...a.strides, b.offset, ...b.strides],
-    [],
-    [gx, gy, B],
-  );
+  rt.dispatch(pipeline, buffers, ints, [], [gx, gy, B]);
+
   return out;
+}
+
+/** Below this many output rows or columns, the one-thread-per-output kernel runs. */
+const SMALL = 16;
+
+function smallPipeline(rt: GpuRuntime, t: string): GPUComputePipeline {
+  return rt.pipeline(`matmul-small:${t}`, () => `
+@group(0) @binding(0) var<storage, read> A: array<${t}>;
+@group(0) @binding(1) var<storage, read> Bm: array<${t}>;
+@group(0) @binding(2) var<storage, read_write> out: array<${t}>;
+@group(0) @binding(3) var<storage, read> prm: array<i32>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(${MAIN_ARGS}) {
+  ${LINEAR_INDEX}
+  // prm: total, M, N, K, aOff, aBatch, aRow, aCol, bOff, bBatch, bRow, bCol
+  if (i >= prm[0]) { return; }
+  let M = prm[1];
+  let N = prm[2];
+  let n = i % N;
+  let m = (i / N) % M;
+  let batch = i / (M * N);
+  var pa = prm[4] + batch * prm[5] + m * prm[6];
+  var pb = prm[8] + batch * prm[9] + n * prm[11];
+  var acc = ${t}(0);
+  for (var k = 0; k < prm[3]; k++) {
+    acc = acc + A[pa] * Bm[pb];
+    pa += prm[7];
+    pb += prm[10];
+  }
+  out[i] = acc;
+}`);
 }

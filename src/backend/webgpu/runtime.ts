@@ -47,6 +47,8 @@ export class GpuRuntime {
   readonly ctx: GpuContext;
   readonly pool: BufferPool;
   readonly #pipelines = new Map<string, GPUComputePipeline>();
+  /** getBindGroupLayout() builds a new object per call in Deno: keep one per pipeline. */
+  readonly #layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   readonly #registry: FinalizationRegistry<GPUBuffer>;
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
@@ -150,7 +152,9 @@ export class GpuRuntime {
       resource: { buffer: this.#arena, offset: this.#arenaUsed, size: words * 4 },
     });
     this.#arenaUsed += bytes;
-    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    let layout = this.#layouts.get(pipeline);
+    if (!layout) this.#layouts.set(pipeline, layout = pipeline.getBindGroupLayout(0));
+    const group = this.device.createBindGroup({ layout, entries });
     const pass = this.#openPass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
