@@ -21,6 +21,7 @@ import { opOverhead } from "./op_overhead.ts";
 import { xorManualLoop } from "./xor_manual_loop.ts";
 import { mnistEpoch } from "./mnist_epoch.ts";
 import { memory } from "./memory.ts";
+import { webgpuBench } from "./webgpu.ts";
 
 const BENCHES: Record<string, Bench> = {
   matmul,
@@ -28,6 +29,7 @@ const BENCHES: Record<string, Bench> = {
   xor_manual_loop: xorManualLoop,
   mnist_epoch: mnistEpoch,
   memory,
+  webgpu: webgpuBench,
 };
 
 function markdownReport(machine: Machine, results: BenchResult[], quick: boolean): string {

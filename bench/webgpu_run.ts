@@ -1,0 +1,159 @@
+/**
+ * One process's WebGPU figures for bench/webgpu.ts: matmul GFLOP/s and a (partial) MNIST
+ * epoch, either ours (`--runner gradiente`, device 'webgpu') or TensorFlow.js's webgpu backend
+ * (`--runner tfjs`). Same model, optimizer and batch size as bench/mnist_epoch_ours.ts; the
+ * loss is read once at the end (reading per step would time the readback instead).
+ * `deno run ... bench/webgpu_run.ts --runner gradiente|tfjs --sizes 256,512 --batches N`
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-webgpu";
+import { data, Generator, manualSeed, nn, optim, randn, tensor, webgpu } from "gradiente";
+import { arg, BATCH_SIZE, BATCHES_PER_EPOCH, LEARNING_RATE, ORDER_SEED } from "./mnist_setup.ts";
+
+export interface WebgpuFigures {
+  runner: string;
+  adapter: string;
+  matmul: Record<string, number>; // "512" -> GFLOP/s
+  batches: number;
+  epochSeconds: number;
+  meanLoss: number;
+}
+
+const runner = arg("runner", "gradiente");
+const sizes = arg("sizes", "256,512").split(",").map(Number);
+const batches = Number(arg("batches", "50"));
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const reps = (n: number) => (n >= 2048 ? 3 : n >= 1024 ? 3 : 7);
+
+async function timeIt(run: () => Promise<void>, n: number): Promise<number> {
+  await run(); // warm-up: compiles the kernels
+  const ts: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const t0 = performance.now();
+    await run();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts) / 1000;
+}
+
+async function ours(): Promise<WebgpuFigures> {
+  const adapter = await webgpu.init();
+  const matmul: Record<string, number> = {};
+  for (const n of sizes) {
+    const a = randn(n, n, { device: "webgpu" }), b = randn(n, n, { device: "webgpu" });
+    const s = await timeIt(async () => {
+      a.matmul(b);
+      await webgpu.sync();
+    }, reps(n));
+    matmul[n] = 2 * n ** 3 / s / 1e9;
+  }
+  const train = await data.datasets.MNIST.load({ train: true });
+  // Batches are assembled on the CPU and uploaded, as with PyTorch's .to(device) per batch:
+  // the whole 188 MB set can exceed one binding (128 MiB on llvmpipe).
+  const ds = new data.TensorDataset(train.data, train.targets);
+  manualSeed(0);
+  const model = new nn.Sequential(
+    new nn.Flatten(),
+    new nn.Linear(784, 128),
+    new nn.ReLU(),
+    new nn.Linear(128, 64),
+    new nn.ReLU(),
+    new nn.Linear(64, 10),
+    new nn.LogSoftmax(1),
+  ).to("webgpu");
+  const opt = new optim.Adam(model.parameters(), { lr: LEARNING_RATE });
+  const lossFn = new nn.NLLLoss();
+  const loader = new data.DataLoader(ds, {
+    batchSize: BATCH_SIZE,
+    shuffle: true,
+    generator: new Generator(ORDER_SEED),
+  });
+  let done = 0, start = 0;
+  let sum = tensor(0, { device: "webgpu" });
+  for (const [x, y] of loader) {
+    if (done === 2) { // two warm-up steps compile every kernel
+      await webgpu.sync();
+      sum = tensor(0, { device: "webgpu" });
+      start = performance.now();
+    }
+    opt.zeroGrad();
+    const loss = lossFn.call(model.call(x.to("webgpu")), y.to("webgpu"));
+    loss.backward();
+    opt.step();
+    sum = sum.add(loss.detach());
+    if (++done >= batches + 2) break;
+  }
+  const total = await sum.itemAsync() as number; // waits for the GPU
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    runner: "gradiente",
+    adapter: adapter.description || adapter.vendor,
+    matmul,
+    batches,
+    epochSeconds: seconds / batches * BATCHES_PER_EPOCH,
+    meanLoss: total / batches,
+  };
+}
+
+async function tfjs(): Promise<WebgpuFigures> {
+  if (!(await tf.setBackend("webgpu"))) throw new Error("tfjs: the webgpu backend did not start");
+  await tf.ready();
+  const matmul: Record<string, number> = {};
+  for (const n of sizes) {
+    const a = tf.randomNormal([n, n]), b = tf.randomNormal([n, n]);
+    const s = await timeIt(async () => {
+      const c = tf.matMul(a, b);
+      await c.data(); // tfjs has no sync(): a read waits for the GPU
+      c.dispose();
+    }, reps(n));
+    matmul[n] = 2 * n ** 3 / s / 1e9;
+  }
+  const train = await data.datasets.MNIST.load({ train: true });
+  const n = train.targets.numel();
+  const xs = tf.tensor2d(await train.data.data() as Float32Array, [n, 784]);
+  const ys = tf.tensor1d(await train.targets.data() as Int32Array, "int32");
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [784], units: 128, activation: "relu" }),
+      tf.layers.dense({ units: 64, activation: "relu" }),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+  const opt = tf.train.adam(LEARNING_RATE);
+  const order = new Generator(ORDER_SEED);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = order.nextInt(0, i + 1);
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  let sum = tf.scalar(0), start = 0;
+  for (let b = 0; b < batches + 2; b++) {
+    if (b === 2) {
+      await sum.data();
+      sum = tf.scalar(0);
+      start = performance.now();
+    }
+    const idx = tf.tensor1d(perm.subarray(b * BATCH_SIZE, (b + 1) * BATCH_SIZE), "int32");
+    const loss = opt.minimize(() => {
+      const logits = model.apply(tf.gather(xs, idx)) as tf.Tensor2D;
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.gather(ys, idx), 10).toFloat(), logits);
+    }, true) as tf.Scalar;
+    const next = sum.add(loss) as tf.Scalar;
+    sum.dispose();
+    loss.dispose();
+    idx.dispose();
+    sum = next;
+  }
+  const total = (await sum.data())[0];
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    runner: `TensorFlow.js ${tf.version.tfjs} (webgpu)`,
+    adapter: "",
+    matmul,
+    batches,
+    epochSeconds: seconds / batches * BATCHES_PER_EPOCH,
+    meanLoss: total / batches,
+  };
+}
+
+console.log(JSON.stringify(runner === "tfjs" ? await tfjs() : await ours()));
