@@ -26,15 +26,15 @@ function maxDiff(a: Tensor, b: Tensor): number {
 
 const hasLibrary = withBlas(undefined, () => cpuMatmulInfo().kind === "blas");
 
-Deno.test("cpuMatmulInfo reports the JS kernel when BLAS is turned off", () => {
+Deno.test("cpuMatmulInfo reports the WASM kernel when BLAS is turned off", () => {
   const info = withBlas("off", () => cpuMatmulInfo());
-  assert.equal(info.kind, "js");
+  assert.equal(info.kind, "wasm-simd");
   assert.match(info.detail, /GRADIENTE_BLAS=off/);
 });
 
 Deno.test("cpuMatmulInfo names a missing library and how to get one", () => {
   const info = withBlas("/nonexistent/libnothing.so", () => cpuMatmulInfo());
-  assert.equal(info.kind, "js");
+  assert.equal(info.kind, "wasm-simd");
   assert.match(info.detail, /no CBLAS library found.*libopenblas0/);
 });
 
