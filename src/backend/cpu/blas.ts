@@ -159,9 +159,14 @@ export function blasMatmul(out: TypedArray, a: Operand, b: Operand): boolean {
   const ctor = out.constructor as new (n: number) => TypedArray;
   const scratchA = la ? undefined : new ctor(M * K), scratchB = lb ? undefined : new ctor(K * N);
   const gemm = isF32 ? lib.sgemm : lib.dgemm;
+  // FFI takes a buffer's start, so an offset needs a subarray; most operands start at 0.
+  const at = (x: Operand, i: number) => {
+    const o = x.offset + i * x.strides[0];
+    return o === 0 ? x.data : x.data.subarray(o);
+  };
   for (let i = 0; i < B; i++) {
-    const A = scratchA ? pack(a, i, M, K, scratchA) : a.data.subarray(a.offset + i * a.strides[0]);
-    const Bm = scratchB ? pack(b, i, K, N, scratchB) : b.data.subarray(b.offset + i * b.strides[0]);
+    const A = scratchA ? pack(a, i, M, K, scratchA) : at(a, i);
+    const Bm = scratchB ? pack(b, i, K, N, scratchB) : at(b, i);
     const ta = la ?? { trans: NO_TRANS, ld: Math.max(K, 1) };
     const tb = lb ?? { trans: NO_TRANS, ld: Math.max(N, 1) };
     gemm(
@@ -177,7 +182,7 @@ export function blasMatmul(out: TypedArray, a: Operand, b: Operand): boolean {
       Bm,
       tb.ld,
       0,
-      out.subarray(i * M * N),
+      i === 0 ? out : out.subarray(i * M * N),
       N,
     );
   }
