@@ -1,5 +1,5 @@
 /**
- * The CPU matmul's two paths, CBLAS through FFI and the pure-JS kernel, give the same
+ * CBLAS through FFI and the no-BLAS kernel (GRADIENTE_BLAS=off: WebAssembly SIMD) give the same
  * results on every layout the backend can hand them (transposed views, broadcast batches).
  */
 import assert from "node:assert/strict";
@@ -39,7 +39,7 @@ Deno.test("cpuMatmulInfo names a missing library and how to get one", () => {
 });
 
 Deno.test({
-  name: "BLAS and JS matmul agree on plain, transposed and broadcast layouts",
+  name: "BLAS and no-BLAS matmul agree on plain, transposed and broadcast layouts",
   ignore: !hasLibrary,
   fn() {
     assert.equal(withBlas(undefined, () => cpuMatmulInfo()).kind, "blas");
