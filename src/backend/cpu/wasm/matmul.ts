@@ -40,6 +40,8 @@ const BLOCK_BYTES = 32 << 20;
 
 let wasm: Wasm | null | undefined;
 let reason = "not tried yet";
+/** Which variants load() tries, in order (tests pin the plain-SIMD one that Node 20 gets). */
+let variants = [true, false];
 
 function compile(relaxed: boolean): Wasm {
   const bytes = buildModule([gemmKernel(4, relaxed), gemmKernel(8, relaxed)]);
@@ -61,7 +63,7 @@ function load(): Wasm | null {
   }
   const errors: string[] = [];
   // Relaxed SIMD (fused multiply-add) first; plain SIMD128 where it is not shipped (Node 20).
-  for (const relaxed of [true, false]) {
+  for (const relaxed of variants) {
     try {
       return compile(relaxed);
     } catch (e) {
@@ -82,10 +84,14 @@ export function wasmReason(): string {
   return reason;
 }
 
-/** @internal Forget the compiled module (tests switch GRADIENTE_WASM between runs). */
-export function resetWasm(): void {
+/**
+ * @internal Forget the compiled module (tests switch GRADIENTE_WASM between runs); with
+ * `relaxed` given, the next load compiles only that variant.
+ */
+export function resetWasm(relaxed?: boolean): void {
   wasm = undefined;
   reason = "not tried yet";
+  variants = relaxed === undefined ? [true, false] : [relaxed];
 }
 
 /** A view of the module's memory with at least `bytes` bytes, growing it if needed. */
