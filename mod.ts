@@ -13,7 +13,7 @@
  * @module
  */
 export * from "./src/tensor/mod.ts";
-export { type CpuMatmulInfo, cpuMatmulInfo } from "./src/backend/cpu/blas.ts";
+export { type CpuMatmulInfo, cpuMatmulInfo } from "./src/backend/cpu/matmul.ts";
 export * as autograd from "./src/autograd/mod.ts";
 export { enableGrad, gradcheck, isGradEnabled, noGrad } from "./src/autograd/mod.ts";
 export {

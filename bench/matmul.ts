@@ -1,7 +1,8 @@
 /**
  * Benchmark 1, matmul: sgemm and dgemm GFLOP/s at 256², 512², 1024², ours on the BLAS path vs
- * NumPy on OpenBLAS (target ≥ 0.9× NumPy); and our pure-JS kernel at 512² in a subprocess with
- * GRADIENTE_BLAS=off (target ≥ 5 GFLOP/s).
+ * NumPy on OpenBLAS (target ≥ 0.9× NumPy); and our no-BLAS kernel (WebAssembly SIMD where the
+ * runtime has it, else pure JS) at 512² in a subprocess with GRADIENTE_BLAS=off (target ≥ 5
+ * GFLOP/s), beside the pure-JS fallback (GRADIENTE_BLAS=off GRADIENTE_WASM=off) for reference.
  */
 import { type Bench, type Row, runStandalone } from "./report.ts";
 import { caseKey, type MatmulCase, type MatmulFigures, measureMatmul } from "./matmul_ours.ts";
@@ -34,10 +35,17 @@ export const matmul: Bench = async ({ quick }) => {
     [...jsCases.map(caseKey), ...(quick ? ["--quick"] : [])],
     { GRADIENTE_BLAS: "off" },
   );
-  if (!js.ok) notes.push(`JS kernel run failed: ${js.reason}`);
+  if (!js.ok) notes.push(`no-BLAS kernel run failed: ${js.reason}`);
   else {notes.push(
-      `JS kernel subprocess: matmul path ${js.value.path.kind} (${js.value.path.detail})`,
+      `no-BLAS subprocess: matmul path ${js.value.path.kind} (${js.value.path.detail})`,
     );}
+  const pureJs = await runDenoScript<MatmulFigures>(
+    "matmul_ours.ts",
+    [caseKey(jsCases[0]), ...(quick ? ["--quick"] : [])],
+    { GRADIENTE_BLAS: "off", GRADIENTE_WASM: "off" },
+  );
+  if (!pureJs.ok) notes.push(`pure-JS kernel run failed: ${pureJs.reason}`);
+  else notes.push(`pure-JS subprocess: matmul path ${pureJs.value.path.kind}`);
 
   const peerName = numpy.ok ? `NumPy ${numpy.value.version}` : "NumPy (skipped)";
   const label = ours.path.kind === "blas" ? "" : " [BLAS path NOT active]";
@@ -49,9 +57,10 @@ export const matmul: Bench = async ({ quick }) => {
     peerName,
     target: { on: "ours/peer", op: "≥", value: 0.9 },
   }));
+  const noBlas = js.ok ? js.value.path.kind : "no-BLAS";
   for (const c of jsCases) {
     rows.push({
-      measure: `JS kernel ${BLAS_NAME[c.dtype]} ${c.n}²`,
+      measure: `no-BLAS kernel (${noBlas}) ${BLAS_NAME[c.dtype]} ${c.n}²`,
       unit: "GFLOP/s",
       ours: js.ok ? js.value.gflops[caseKey(c)] : null,
       peer: null,
@@ -60,6 +69,14 @@ export const matmul: Bench = async ({ quick }) => {
       target: c.dtype === "float32" ? { on: "ours", op: "≥", value: 5 } : undefined,
     });
   }
+  rows.push({
+    measure: `pure-JS fallback sgemm ${jsCases[0].n}²`,
+    unit: "GFLOP/s",
+    ours: pureJs.ok ? pureJs.value.gflops[caseKey(jsCases[0])] : null,
+    peer: null,
+    peerName: "–",
+    note: "GRADIENTE_BLAS=off GRADIENTE_WASM=off",
+  });
   return {
     name: "matmul",
     title: "matmul throughput (GFLOP/s, higher is better)",

@@ -1,7 +1,8 @@
 /**
  * Our matmul throughput, float32 (sgemm) and float64 (dgemm), on square matrices. Run in
- * process by matmul.ts for the BLAS path, and as a subprocess with GRADIENTE_BLAS=off for the
- * JS kernel: `deno run ... bench/matmul_ours.ts 512:float32 [--quick]` prints JSON.
+ * process by matmul.ts for the BLAS path, and as a subprocess with GRADIENTE_BLAS=off (and
+ * GRADIENTE_WASM=off) for the no-BLAS kernels: `deno run ... bench/matmul_ours.ts 512:float32
+ * [--quick]` prints JSON.
  */
 import { type CpuMatmulInfo, cpuMatmulInfo, type DType, manualSeed, randn } from "gradiente";
 import { callsToFill, secondsPerCall } from "./measure.ts";

@@ -1,5 +1,5 @@
 /**
- * The CPU matmul's two paths, CBLAS through FFI and the pure-JS kernel, give the same
+ * CBLAS through FFI and the no-BLAS kernel (GRADIENTE_BLAS=off: WebAssembly SIMD) give the same
  * results on every layout the backend can hand them (transposed views, broadcast batches).
  */
 import assert from "node:assert/strict";
@@ -26,20 +26,20 @@ function maxDiff(a: Tensor, b: Tensor): number {
 
 const hasLibrary = withBlas(undefined, () => cpuMatmulInfo().kind === "blas");
 
-Deno.test("cpuMatmulInfo reports the JS kernel when BLAS is turned off", () => {
+Deno.test("cpuMatmulInfo reports the WASM kernel when BLAS is turned off", () => {
   const info = withBlas("off", () => cpuMatmulInfo());
-  assert.equal(info.kind, "js");
+  assert.equal(info.kind, "wasm-simd");
   assert.match(info.detail, /GRADIENTE_BLAS=off/);
 });
 
 Deno.test("cpuMatmulInfo names a missing library and how to get one", () => {
   const info = withBlas("/nonexistent/libnothing.so", () => cpuMatmulInfo());
-  assert.equal(info.kind, "js");
+  assert.equal(info.kind, "wasm-simd");
   assert.match(info.detail, /no CBLAS library found.*libopenblas0/);
 });
 
 Deno.test({
-  name: "BLAS and JS matmul agree on plain, transposed and broadcast layouts",
+  name: "BLAS and no-BLAS matmul agree on plain, transposed and broadcast layouts",
   ignore: !hasLibrary,
   fn() {
     assert.equal(withBlas(undefined, () => cpuMatmulInfo()).kind, "blas");

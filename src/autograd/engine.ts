@@ -93,8 +93,10 @@ export function runBackward(
         continue;
       }
       const inGrads = grad ? node.apply(grad) : [];
-      node.nextFunctions.forEach((next, i) => {
-        if (!next) return;
+      const nexts = node.nextFunctions;
+      for (let i = 0; i < nexts.length; i++) {
+        const next = nexts[i];
+        if (!next) continue;
         const g = inGrads[i];
         if (g) {
           if (!sameShape(g.shape, node.inputShapes[i])) {
@@ -112,7 +114,7 @@ export function runBackward(
         const left = deps.get(next)! - 1;
         deps.set(next, left);
         if (left === 0) ready.push(next);
-      });
+      }
     }
     for (const [t, g] of deposits) t._accumulateGrad(g, opts.createGraph);
     if (!opts.retainGraph) { for (const node of visited) node.release(); }

@@ -16,8 +16,11 @@ export function setGradEnabled(mode: boolean): Disposable {
 }
 
 function withMode<T>(mode: boolean, fn?: () => T): T | Disposable {
-  const guard = setGradEnabled(mode);
-  if (!fn) return guard;
+  if (!fn) return setGradEnabled(mode);
+  // Saved and restored by hand: ops call noGrad(fn) on every forward, and a Disposable
+  // object per call is measurable on tiny tensors.
+  const previous = enabled;
+  enabled = mode;
   try {
     const result = fn();
     if (result instanceof Promise) {
@@ -30,7 +33,7 @@ function withMode<T>(mode: boolean, fn?: () => T): T | Disposable {
     }
     return result;
   } finally {
-    guard[Symbol.dispose]();
+    enabled = previous;
   }
 }
 

@@ -151,6 +151,7 @@ export function registerBackend(b: Backend): void {
 
 /** The backend for `device`; `op` names the caller in the error when there is none. */
 export function getBackend(device: Device, op?: string): Backend {
+  if (device === "cpu") return cpuBackend; // every op asks: skip the map for the usual case
   const b = backends.get(device);
   if (!b) {
     throw new Error(

@@ -71,6 +71,12 @@ function arith(
   if (!(needX || needY) || !isGradEnabled()) return out; // nothing to record: skip the bookkeeping
   const need = { x: needX, y: needY };
   const save = typeof saves === "function" ? saves(need) : saves;
+  if (!save.x && !save.y && !save.out) { // add, sub: nothing to keep, so no bookkeeping
+    return record(out, name, [x, y], (g) => {
+      const [gx, gy] = rule(g, unsaved, unsaved, unsaved, need);
+      return [needX && gx ? sumTo(gx, xShape) : null, needY && gy ? sumTo(gy, yShape) : null];
+    });
+  }
   // A constant scalar operand (a JS number) is kept by the closure rather than saved, so, as
   // in PyTorch, x.mul(2) frees nothing and can be backpropagated through again.
   const constant = (t: Tensor) => t.ndim === 0 && !t.requiresGrad;

@@ -1,5 +1,6 @@
 /** matmul with PyTorch semantics (1-D, 2-D, batched with broadcasting), mm, dot, outer. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import type { View } from "../backend/backend.ts";
 import { record } from "../autograd/node.ts";
 import { broadcastShapes, numelOf, shapeStr } from "../tensor/shape.ts";
 import { fromStorage, operands } from "./operand.ts";
@@ -34,7 +35,24 @@ function bmmKernel(a: Tensor, b: Tensor): Tensor {
 function promoted(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const [x, y, dt0] = operands(op, a, b);
   const dt = arithmeticType(dt0);
-  return [to(x, dt), to(y, dt)];
+  return [x.dtype === dt ? x : to(x, dt), y.dtype === dt ? y : to(y, dt)];
+}
+
+/**
+ * A [..., rows, cols] operand with at most one batch dim as the kernel's [nb, rows, cols]
+ * view, built as a plain View rather than a chain of view tensors: on small matrices the
+ * tensors cost more than the multiply. A missing or size-1 batch dim broadcasts (stride 0).
+ */
+function view3d(t: Tensor, nb: number): View {
+  const n = t.ndim;
+  const bs = n === 3 && t.shape[0] !== 1 ? t.strides[0] : 0;
+  return {
+    storage: t.storage,
+    dtype: t.dtype,
+    shape: [nb, t.shape[n - 2], t.shape[n - 1]],
+    strides: [bs, t.strides[n - 2], t.strides[n - 1]],
+    offset: t.offset,
+  };
 }
 
 /** A 1-D operand seen as a matrix: a row for the left one, a column for the right one. */
@@ -59,16 +77,20 @@ function matmulForward(x: Tensor, y: Tensor): Tensor {
     const M = a2.shape[a2.ndim - 2], K = a2.shape[a2.ndim - 1];
     const K2 = b2.shape[b2.ndim - 2], N = b2.shape[b2.ndim - 1];
     if (K !== K2) throw mismatch("matmul", x, y, K, K2);
-    const batch = broadcastShapes(
+    const batch = a2.ndim === 2 && b2.ndim === 2 ? [] : broadcastShapes(
       `matmul (batch dims of ${dims(x)} and ${dims(y)})`,
       a2.shape.slice(0, -2),
       b2.shape.slice(0, -2),
     );
     const nb = numelOf(batch);
-    const a3 = to3d(a2, batch, nb, M, K), b3 = to3d(b2, batch, nb, K, N);
     const shape = [...batch, M, N];
     if (x.ndim === 1) shape.splice(-2, 1);
     if (y.ndim === 1) shape.splice(-1, 1);
+    if (batch.length <= 1 && a2.ndim <= 3 && b2.ndim <= 3) {
+      const storage = x._backend.matmul(view3d(a2, nb), view3d(b2, nb));
+      return fromStorage(storage, shape, x.dtype, x.device);
+    }
+    const a3 = to3d(a2, batch, nb, M, K), b3 = to3d(b2, batch, nb, K, N);
     return reshape(bmmKernel(a3, b3), shape);
   });
 }
@@ -95,6 +117,12 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
     : "MmBackward";
   const needX = x.requiresGrad, needY = y.requiresGrad;
   return record(out, name, [x, y], (g, [xs, ys]) => {
+    if (xs.ndim === 2 && ys.ndim === 2) { // the common case, without the reshapes below
+      return [
+        needX ? matmul(g, transpose(ys, 0, 1)) : null,
+        needY ? matmul(transpose(xs, 0, 1), g) : null,
+      ];
+    }
     const x2 = asLeft(xs), y2 = asRight(ys);
     let g2 = g;
     if (xs.ndim === 1) g2 = unsqueeze(g2, -2);

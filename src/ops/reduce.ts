@@ -3,7 +3,7 @@ import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { floatTypeFor } from "../tensor/dtype.ts";
-import { normalizeDim, normalizeDims, numelOf, shapeStr } from "../tensor/shape.ts";
+import { normalizeDim, normalizeDims, numelOf, sameShape, shapeStr } from "../tensor/shape.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { expand, reshape, unsqueeze } from "./view.ts";
 import { to } from "./copy.ts";
@@ -215,7 +215,7 @@ export function logsumexp(
 
 /** Sums a (broadcast) gradient down to `shape`: the backward of broadcasting. */
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  if (g.ndim === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
+  if (sameShape(g.shape, shape)) return g;
   const lead = g.ndim - shape.length;
   const dims: number[] = [];
   for (let i = 0; i < g.ndim; i++) {

@@ -4,7 +4,7 @@ export type Shape = readonly number[];
 
 export function numelOf(shape: Shape): number {
   let n = 1;
-  for (const s of shape) n *= s;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 

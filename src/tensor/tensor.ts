@@ -7,7 +7,8 @@ import { type Backend, getBackend, type Storage, type View } from "../backend/ba
 import { AccumulateGrad, type Node } from "../autograd/node.ts";
 import { runBackward } from "../autograd/engine.ts";
 import { type Device, type DType, isFloat, type TypedArray } from "./dtype.ts";
-import { contiguousStrides, isContiguousLayout, numelOf, shapeStr } from "./shape.ts";
+import { isContiguousLayout, numelOf, shapeStr } from "./shape.ts";
+import { frozen, frozenContiguousStrides } from "./intern.ts";
 import { formatTensor } from "./format.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { tensorBundleAsync } from "../display/tensor_html.ts";
@@ -54,8 +55,9 @@ export class Tensor implements View {
     version?: VersionCounter,
   ) {
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    // Frozen and shared (intern.ts): tiny-tensor ops spend much of their time building tensors.
+    this.shape = frozen(shape);
+    this.strides = strides ? frozen(strides) : frozenContiguousStrides(this.shape);
     this.offset = offset;
     this.dtype = dtype;
     this.device = device;

@@ -3,10 +3,11 @@
  * a libcblas, or a libblas that carries the cblas symbols), found lazily on first use.
  * Strided operands map to transpose flags and leading dimensions, so a transposed view
  * costs no copy. Anything missing (not Deno, no --allow-ffi, no library, GRADIENTE_BLAS=off)
- * leaves the pure-JS kernel in charge, and `cpuMatmulInfo()` says which path is active and why.
+ * leaves the WASM or pure-JS kernel in charge (matmul.ts), and `cpuMatmulInfo()` says which.
  */
 import type { TypedArray } from "../../tensor/dtype.ts";
 import type { Operand } from "./codegen.ts";
+import { env } from "./env.ts";
 
 const CANDIDATES = [
   "libopenblas.so.0",
@@ -46,24 +47,8 @@ interface Blas {
   path: string;
 }
 
-export interface CpuMatmulInfo {
-  /** "blas" when cblas_*gemm is used for float32/float64 matmul, else "js". */
-  kind: "blas" | "js";
-  /** The library loaded, or why none was. */
-  detail: string;
-}
-
 let blas: Blas | null | undefined;
 let reason = "not tried yet";
-
-function env(name: string): string | undefined {
-  try {
-    // deno-lint-ignore no-explicit-any
-    return (globalThis as any).Deno?.env.get(name) ?? (globalThis as any).process?.env?.[name];
-  } catch {
-    return undefined; // no --allow-env: behave as if unset
-  }
-}
 
 function load(): Blas | null {
   // deno-lint-ignore no-explicit-any
@@ -112,10 +97,10 @@ function getBlas(): Blas | null {
   return blas;
 }
 
-/** Which matmul path the CPU backend uses, and why. */
-export function cpuMatmulInfo(): CpuMatmulInfo {
+/** The library in use, or null and why none is. */
+export function blasStatus(): { path: string | null; reason: string } {
   const b = getBlas();
-  return b ? { kind: "blas", detail: b.path } : { kind: "js", detail: reason };
+  return { path: b?.path ?? null, reason };
 }
 
 /** @internal Forget the loaded library (tests switch GRADIENTE_BLAS between runs). */
@@ -158,7 +143,7 @@ function pack(x: Operand, batch: number, rows: number, cols: number, out: TypedA
 
 /**
  * out[B, M, N] = a[B, M, K] @ b[B, K, N] with CBLAS, when the dtype is float32/float64 and a
- * library is loaded. Returns false to let the JS kernel do it.
+ * library is loaded. Returns false to let the WASM or JS kernel do it.
  */
 export function blasMatmul(out: TypedArray, a: Operand, b: Operand): boolean {
   const isF32 = out instanceof Float32Array, isF64 = out instanceof Float64Array;
@@ -174,9 +159,14 @@ export function blasMatmul(out: TypedArray, a: Operand, b: Operand): boolean {
   const ctor = out.constructor as new (n: number) => TypedArray;
   const scratchA = la ? undefined : new ctor(M * K), scratchB = lb ? undefined : new ctor(K * N);
   const gemm = isF32 ? lib.sgemm : lib.dgemm;
+  // FFI takes a buffer's start, so an offset needs a subarray; most operands start at 0.
+  const at = (x: Operand, i: number) => {
+    const o = x.offset + i * x.strides[0];
+    return o === 0 ? x.data : x.data.subarray(o);
+  };
   for (let i = 0; i < B; i++) {
-    const A = scratchA ? pack(a, i, M, K, scratchA) : a.data.subarray(a.offset + i * a.strides[0]);
-    const Bm = scratchB ? pack(b, i, K, N, scratchB) : b.data.subarray(b.offset + i * b.strides[0]);
+    const A = scratchA ? pack(a, i, M, K, scratchA) : at(a, i);
+    const Bm = scratchB ? pack(b, i, K, N, scratchB) : at(b, i);
     const ta = la ?? { trans: NO_TRANS, ld: Math.max(K, 1) };
     const tb = lb ?? { trans: NO_TRANS, ld: Math.max(N, 1) };
     gemm(
@@ -192,7 +182,7 @@ export function blasMatmul(out: TypedArray, a: Operand, b: Operand): boolean {
       Bm,
       tb.ld,
       0,
-      out.subarray(i * M * N),
+      i === 0 ? out : out.subarray(i * M * N),
       N,
     );
   }

@@ -26,11 +26,33 @@ type Kernel = (
 ) => void;
 
 const NAMES = ["a", "b", "c"];
-const cache = new Map<string, Kernel>();
+/** Kernels by expression, then by layoutCode(): a number, so a lookup builds no string. */
+const cache = new Map<string, Map<number, Kernel>>();
 
-function layoutOf(o: Operand): "c" | "k" | "s" {
-  if (o.strides.every((s, i) => s === 0 || o.shape[i] === 1)) return "k";
-  return isContiguousLayout(o.shape, o.strides) ? "c" : "s";
+const LAYOUTS = "cks";
+
+/** 0 contiguous, 1 a single broadcast value, 2 strided. */
+function layoutOf(o: Operand): number {
+  const { shape, strides } = o;
+  let constant = true;
+  for (let i = 0; i < shape.length; i++) {
+    if (strides[i] !== 0 && shape[i] !== 1) {
+      constant = false;
+      break;
+    }
+  }
+  if (constant) return 1;
+  return isContiguousLayout(shape, strides) ? 0 : 2;
+}
+
+function arrayType(a: TypedArray): number {
+  return a instanceof Float32Array
+    ? 0
+    : a instanceof Float64Array
+    ? 1
+    : a instanceof Int32Array
+    ? 2
+    : 3;
 }
 
 function build(expr: string, modes: string): Kernel {
@@ -83,16 +105,18 @@ export function runElementwise(
   const n = numelOf(shape);
   // One compiled function per layout and array types: a kernel that only ever sees
   // Float32Arrays stays monomorphic, which V8 makes several times faster than a shared one.
-  let key = `${expr}|${out.constructor.name}`;
+  let code = arrayType(out);
   for (const o of operands) {
-    key += `|${shape.length === 0 ? "c" : layoutOf(o)}${o.data.constructor.name}`;
+    code = code * 16 + (shape.length === 0 ? 0 : layoutOf(o)) * 4 + arrayType(o.data);
   }
-  let k = cache.get(key);
+  let byLayout = cache.get(expr);
+  if (!byLayout) cache.set(expr, byLayout = new Map());
+  let k = byLayout.get(code);
   if (!k) {
     let modes = "";
-    for (const o of operands) modes += shape.length === 0 ? "c" : layoutOf(o);
+    for (const o of operands) modes += LAYOUTS[shape.length === 0 ? 0 : layoutOf(o)];
     k = build(expr, modes);
-    cache.set(key, k);
+    byLayout.set(code, k);
   }
   k(out, n, shape, operands[0], operands[1], operands[2], p0, p1);
 }

@@ -1,66 +1,39 @@
 /**
- * The pure-JS matmul: packs each operand into row-major panels only when its layout needs
- * it (a transposed matrix arrives as swapped strides, so the caller never copies), then runs
- * a k-blocked i-k-j loop whose inner loop streams contiguous rows of B and C.
- * When a CBLAS library is available (blas.ts) it takes over float32/float64 matmuls.
+ * Which kernel runs a CPU matmul: CBLAS through FFI (blas.ts) when a library is loaded, else
+ * the WebAssembly SIMD kernel (wasm/), else the pure-JS kernel (matmul_js.ts), which also
+ * serves int32. `cpuMatmulInfo()` reports the choice and the reason for it.
  */
 import type { TypedArray } from "../../tensor/dtype.ts";
 import type { Operand } from "./codegen.ts";
-import { blasMatmul } from "./blas.ts";
+import { blasMatmul, blasStatus } from "./blas.ts";
+import { getWasm, wasmMatmul, wasmReason } from "./wasm/matmul.ts";
+import { jsMatmul } from "./matmul_js.ts";
 
-const K_BLOCK = 256;
-
-/** Returns a row-major [rows, cols] matrix for batch `b`, copying only if needed. */
-function rowMajor(
-  x: Operand,
-  batch: number,
-  rows: number,
-  cols: number,
-  scratch: TypedArray,
-): { data: TypedArray; off: number } {
-  const [bs, rs, cs] = x.strides;
-  const off = x.offset + batch * bs;
-  if (cs === 1 && (rs === cols || rows <= 1)) return { data: x.data, off };
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) scratch[i * cols + j] = x.data[off + i * rs + j * cs];
-  }
-  return { data: scratch, off: 0 };
+export interface CpuMatmulInfo {
+  /**
+   * "blas" when cblas_*gemm runs float32/float64 matmuls, "wasm-simd" for the WebAssembly
+   * SIMD kernel (no BLAS), "js" for the pure-JS kernel (neither).
+   */
+  kind: "blas" | "wasm-simd" | "js";
+  /** The library or kernel in use, and why the faster paths are not. */
+  detail: string;
 }
 
+/** Which matmul path the CPU backend uses, and why. */
+export function cpuMatmulInfo(): CpuMatmulInfo {
+  const blas = blasStatus();
+  if (blas.path) return { kind: "blas", detail: blas.path };
+  const w = getWasm();
+  if (w) {
+    const fma = w.relaxed ? "relaxed-SIMD fused multiply-add" : "SIMD128 multiply + add";
+    return { kind: "wasm-simd", detail: `${fma}; no BLAS: ${blas.reason}` };
+  }
+  return { kind: "js", detail: `no BLAS: ${blas.reason}; no WASM: ${wasmReason()}` };
+}
+
+/** out[B, M, N] = a[B, M, K] @ b[B, K, N]; out arrives zeroed. */
 export function matmulInto(out: TypedArray, a: Operand, b: Operand): void {
   if (blasMatmul(out, a, b)) return;
-  const [B, M, K] = a.shape;
-  const N = b.shape[2];
-  const ctor = out.constructor as new (n: number) => TypedArray;
-  const scratchA = new ctor(M * K), scratchB = new ctor(K * N);
-  for (let bi = 0; bi < B; bi++) {
-    const A = rowMajor(a, bi, M, K, scratchA);
-    const Bm = rowMajor(b, bi, K, N, scratchB);
-    const ad = A.data, bd = Bm.data, ao = A.off, bo = Bm.off;
-    const co = bi * M * N;
-    for (let k0 = 0; k0 < K; k0 += K_BLOCK) {
-      const k1 = Math.min(K, k0 + K_BLOCK);
-      for (let i = 0; i < M; i++) {
-        const crow = co + i * N;
-        const arow = ao + i * K;
-        let k = k0;
-        // Four rows of B per pass: a quarter of the loads and stores of C.
-        for (; k + 3 < k1; k += 4) {
-          const a0 = ad[arow + k],
-            a1 = ad[arow + k + 1],
-            a2 = ad[arow + k + 2],
-            a3 = ad[arow + k + 3];
-          const b0 = bo + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
-          for (let j = 0; j < N; j++) {
-            out[crow + j] += a0 * bd[b0 + j] + a1 * bd[b1 + j] + a2 * bd[b2 + j] + a3 * bd[b3 + j];
-          }
-        }
-        for (; k < k1; k++) {
-          const aik = ad[arow + k];
-          const brow = bo + k * N;
-          for (let j = 0; j < N; j++) out[crow + j] += aik * bd[brow + j];
-        }
-      }
-    }
-  }
+  if (wasmMatmul(out, a, b)) return;
+  jsMatmul(out, a, b);
 }
