@@ -13,14 +13,7 @@
  * node_modules in a parent folder, and node/node_modules is a parent of node/.build only.
  */
 import { join, relative } from "node:path";
-import {
-  ensureTooling,
-  PACKAGE,
-  ROOT,
-  run,
-  TOOLING,
-  toolScript,
-} from "./tooling.ts";
+import { ensureTooling, PACKAGE, ROOT, run, TOOLING, toolScript } from "./tooling.ts";
 
 /** What gets staged and compiled: mod.ts and the folders it imports from. */
 const SOURCES = ["mod.ts", "src", "kernel"];
@@ -147,9 +140,7 @@ async function compileEsm(): Promise<void> {
   } catch (e) {
     // Point the errors at the real files, not their staged copies.
     throw new Error(
-      `build:npm: tsc found errors\n${
-        (e as Error).message.replaceAll(".build/", "")
-      }`,
+      `build:npm: tsc found errors\n${(e as Error).message.replaceAll(".build/", "")}`,
     );
   }
 }
@@ -163,9 +154,7 @@ async function shipsCommonJs(pkg: string): Promise<boolean> {
   } catch (e) {
     throw new Error(
       `build:npm: ${pkg} is imported by the library but not installed in node/ (${file}: ` +
-        `${
-          (e as Error).message
-        }); add it to node/package.json at the version deno.json pins`,
+        `${(e as Error).message}); add it to node/package.json at the version deno.json pins`,
     );
   }
   if (json.type !== "module") return true;
@@ -179,8 +168,7 @@ async function bundleCjs(dependencies: string[]): Promise<void> {
   }
   // import.meta does not exist in CommonJS: the banner gives the bundle its own url and a
   // resolve() that looks up packages from the bundle's folder, as import.meta.resolve does.
-  const banner =
-    'const __gradienteImportMeta = { url: require("node:url").pathToFileURL(' +
+  const banner = 'const __gradienteImportMeta = { url: require("node:url").pathToFileURL(' +
     '__filename).href, resolve: (s) => require("node:url").pathToFileURL(require.resolve(s))' +
     ".href };";
   await esbuild({
@@ -226,8 +214,7 @@ async function packageJson(
   return {
     name: deno.name.split("/").pop(),
     version: deno.version,
-    description:
-      "A PyTorch-style deep-learning library for Deno and Node, made for notebooks",
+    description: "A PyTorch-style deep-learning library for Deno and Node, made for notebooks",
     license: deno.license,
     type: "module",
     main: "./cjs/mod.cjs",
@@ -274,9 +261,7 @@ export async function build(): Promise<void> {
   await Deno.remove(STAGE, { recursive: true });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `build:npm: ${
-      relative(ROOT, PACKAGE)
-    }/ (${files} ES modules + .d.ts, cjs/mod.cjs; ` +
+    `build:npm: ${relative(ROOT, PACKAGE)}/ (${files} ES modules + .d.ts, cjs/mod.cjs; ` +
       `dependencies ${dependencies.sort().join(", ")}) in ${seconds} s`,
   );
 }

