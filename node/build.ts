@@ -1,7 +1,8 @@
 /**
  * `deno task build:npm`: writes the npm package to npm/ from the same sources Deno runs.
  *
- * - ESM + type declarations: TypeScript's tsc compiles everything reachable from mod.ts,
+ * - ESM + type declarations: TypeScript's tsc compiles mod.ts and all of src/ (so a backend
+ *   mod.ts does not export yet, such as WebGPU, is type-checked against @webgpu/types too),
  *   rewriting `./x.ts` imports to `./x.js` (rewriteRelativeImportExtensions).
  * - CommonJS (cjs/mod.cjs): tslab runs notebook cells as CommonJS, and Node 20's require()
  *   cannot load ES modules, so esbuild bundles the ESM output into one CommonJS file. Packages
@@ -15,7 +16,7 @@
 import { join, relative } from "node:path";
 import { ensureTooling, PACKAGE, ROOT, run, TOOLING, toolScript } from "./tooling.ts";
 
-/** What gets staged and compiled: mod.ts and the folders it imports from. */
+/** What gets staged: mod.ts and the folders it imports from (tsconfig.build.json picks files). */
 const SOURCES = ["mod.ts", "src", "kernel"];
 const STAGE = join(TOOLING, ".build");
 
@@ -35,7 +36,7 @@ interface DenoJson {
 }
 
 /** npm package name -> exact version, from deno.json's "npm:name@version" imports. */
-export function pinnedVersions(
+function pinnedVersions(
   imports: Record<string, string>,
 ): Map<string, string> {
   const pins = new Map<string, string>();
@@ -47,7 +48,7 @@ export function pinnedVersions(
 }
 
 /** The package a bare specifier names ("@viz-js/viz", "pure-rand/x/y" -> "pure-rand"). */
-export function packageName(specifier: string): string {
+function packageName(specifier: string): string {
   const parts = specifier.split("/");
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
