@@ -57,30 +57,78 @@ function denoJupyter(): Any {
   }
 }
 
-/** tslab's public module, when the process is tslab's kernel. */
-function tslab(): Any {
+/** One of tslab's display handles (`require("tslab").display`, `newDisplay()`). */
+export interface TslabDisplay {
+  raw(contentType: string, data: string | Uint8Array): void;
+}
+
+/** The parts of tslab that display uses. */
+export interface Tslab {
+  /** tslab's public API: `display` and `newDisplay()`, one MIME type per output. */
+  display: TslabDisplay;
+  newDisplay(): TslabDisplay;
+  /**
+   * tslab's kernel module (tslab/dist/jupyter): `lastWriteDisplayData(content, update)` sends
+   * a whole display_data (or update_display_data) for the running cell. The public API wraps
+   * it with a single MIME type; absent if a tslab version moves it, and the public API is used.
+   */
+  jupyter?: {
+    lastWriteDisplayData:
+      | ((
+        content: { data: MimeBundle; metadata: object; transient: object },
+        update: boolean,
+      ) => void)
+      | null;
+  };
+}
+
+/**
+ * tslab's modules, when this process is tslab's kernel (bin/tslab is Node's main module). They
+ * are required from there, so they are the kernel's own instances, whichever copy of
+ * gradiente (ESM or CommonJS) runs the cell.
+ */
+function tslab(): Tslab | null {
   const main = g.process?.mainModule;
   if (!main || !/tslab/.test(String(main.filename))) return null;
   try {
-    return main.require("tslab");
+    const api = main.require("tslab");
+    let jupyter: Tslab["jupyter"];
+    try {
+      jupyter = main.require("tslab/dist/jupyter");
+    } catch {
+      jupyter = undefined; // a layout we do not know: the public API still works
+    }
+    return { display: api.display, newDisplay: api.newDisplay, jupyter };
   } catch {
     return null;
   }
 }
 
-/** The mime types tslab can show, richest first (it sends one per output). */
+/** The mime types tslab's public API can show, richest first (it sends one per output). */
 const TSLAB_ORDER = ["text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown"];
 
-function tslabFrontend(mod: Any): Frontend {
-  const displays = new Map<string, Any>();
+/**
+ * Outputs through tslab. Whole bundles go through the kernel's writer, as Deno's kernel sends
+ * them, so text/plain and the static SVG stay beside the HTML (saved notebooks read well on
+ * GitHub and in nbconvert). Without the writer, tslab's public API shows the richest one.
+ */
+export function tslabFrontend(mod: Tslab): Frontend {
+  const displays = new Map<string, TslabDisplay>();
   return {
     name: "tslab",
     show(bundle, { id, update }) {
+      const write = mod.jupyter?.lastWriteDisplayData;
+      if (typeof write === "function") {
+        const transient = id === undefined ? {} : { display_id: id };
+        write({ data: bundle, metadata: {}, transient }, update === true);
+        return;
+      }
       const mime = TSLAB_ORDER.find((m) => typeof bundle[m] === "string") ?? "text/plain";
       let target = mod.display;
       if (id !== undefined) {
-        target = update ? displays.get(id) : undefined;
-        if (!target) displays.set(id, target = mod.newDisplay());
+        const shown = update ? displays.get(id) : undefined;
+        if (shown) target = shown;
+        else displays.set(id, target = mod.newDisplay());
       }
       target.raw(mime, String(bundle[mime] ?? ""));
     },

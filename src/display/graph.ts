@@ -288,7 +288,7 @@ function graphviz(): Promise<Viz> {
   viz ??= import("@viz-js/viz").then((m) => m.instance() as Promise<Viz>).catch((e) => {
     viz = null;
     throw new Error(
-      `drawGraph: could not load Graphviz (npm @viz-js/viz, mapped in gradiente's deno.json): ${
+      `drawGraph: could not load Graphviz (npm @viz-js/viz, a dependency of gradiente): ${
         (e as Error).message
       }. graphToDot() gives the DOT text without it.`,
     );

@@ -1,7 +1,7 @@
 /**
- * save/load of safetensors files with Deno's file system. `Deno` is looked up when they run,
- * never at import, so the library still loads in browsers and Node (which can use
- * serialize/deserialize and write the bytes their own way).
+ * save/load of safetensors files through node:fs, which Deno and Node both provide. It is
+ * imported when they run, never at import, so the library still loads in browsers (which can
+ * use serialize/deserialize and handle the bytes their own way).
  */
 import {
   deserialize,
@@ -16,15 +16,25 @@ export interface SaveOptions {
   metadata?: Metadata;
 }
 
-function denoFs(op: string): typeof Deno {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (!deno?.open) {
+type Fs = typeof import("node:fs/promises");
+let fsModule: Promise<Fs> | undefined;
+
+/**
+ * node:fs/promises, imported on first use: Deno and Node both provide it, and importing
+ * gradiente must not touch the file system (browsers load the library too).
+ */
+async function nodeFs(op: string): Promise<Fs> {
+  try {
+    return await (fsModule ??= import("node:fs/promises"));
+  } catch (e) {
+    fsModule = undefined;
     throw new Error(
-      `${op}: needs Deno's file system, which this runtime does not have. Use io.serialize() ` +
-        "/ io.deserialize() and read or write the bytes with your runtime's own file API.",
+      `${op}: needs a file system (node:fs), which this runtime does not have. Use ` +
+        "io.serialize() / io.deserialize() and read or write the bytes with your runtime's own " +
+        "file API.",
+      { cause: e },
     );
   }
-  return deno;
 }
 
 function message(e: unknown): string {
@@ -43,32 +53,38 @@ export async function save(
   options: SaveOptions = {},
 ): Promise<void> {
   const bytes = await serializeAsync(dict, options.metadata);
-  const deno = denoFs("save");
+  const fs = await nodeFs("save");
   const suffix = "." + [...crypto.getRandomValues(new Uint8Array(6))]
     .map((b) => b.toString(16).padStart(2, "0")).join("") +
     ".tmp";
   const tmp = path instanceof URL ? new URL(path.href + suffix) : path + suffix;
+  let created = false;
   try {
-    const file = await deno.open(tmp, { write: true, createNew: true });
+    const file = await fs.open(tmp, "wx"); // "x": never reuse a file someone else created
+    created = true;
     try {
-      for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+      for (let at = 0; at < bytes.length;) {
+        at += (await file.write(bytes, at, bytes.length - at)).bytesWritten;
+      }
       await file.sync();
     } finally {
-      file.close();
+      await file.close();
     }
-    await deno.rename(tmp, path);
+    await fs.rename(tmp, path);
   } catch (e) {
-    await deno.remove(tmp).catch(() => {});
+    if (created) await fs.rm(tmp, { force: true }).catch(() => {});
     throw new Error(`save: could not write '${String(path)}': ${message(e)}`, { cause: e });
   }
 }
 
 async function readBytes(op: string, path: string | URL): Promise<Uint8Array> {
-  const deno = denoFs(op);
+  const fs = await nodeFs(op);
   try {
-    return await deno.readFile(path);
+    const b = await fs.readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
-    const hint = e instanceof deno.errors.NotFound ? " (no such file; check the path)" : "";
+    const code = (e as { code?: string }).code;
+    const hint = code === "ENOENT" ? " (no such file; check the path)" : "";
     throw new Error(`${op}: could not read '${String(path)}'${hint}: ${message(e)}`, { cause: e });
   }
 }

@@ -53,17 +53,35 @@ const FLAG = `__gradientePlotly_${PLOTLY_VERSION.replace(/\W/g, "_")}`;
 
 let source: Promise<string> | null = null;
 
+/** The bundled file of the pinned npm package, read as text (Deno: through deno.json). */
+const PLOTLY_FILE = "plotly.js-dist-min/plotly.min.js";
+
+/**
+ * Deno reads the file as a text import (resolved through gradiente's deno.json); Node, which
+ * has no text imports, reads the file the specifier resolves to from gradiente's own folder
+ * (the npm package lists plotly.js-dist-min as a dependency).
+ */
+async function readPlotly(): Promise<string> {
+  if ((globalThis as { Deno?: unknown }).Deno) {
+    return (await import("plotly.js-dist-min/plotly.min.js", { with: { type: "text" } }))
+      .default as string;
+  }
+  const [{ readFile }, { fileURLToPath }] = await Promise.all([
+    import("node:fs/promises"),
+    import("node:url"),
+  ]);
+  return await readFile(fileURLToPath(import.meta.resolve(PLOTLY_FILE)), "utf8");
+}
+
 /** plotly.min.js from the npm package (4.8 MB, so read only when inline mode asks for it). */
 export function plotlySource(): Promise<string> {
-  source ??= import("plotly.js-dist-min/plotly.min.js", { with: { type: "text" } })
-    .then((m) => m.default as string)
-    .catch((e) => {
-      source = null;
-      throw new Error(
-        `plot: inline mode needs the npm package plotly.js-dist-min@${PLOTLY_VERSION} ` +
-          `(mapped in gradiente's deno.json), but it could not be read: ${(e as Error).message}`,
-      );
-    });
+  source ??= readPlotly().catch((e) => {
+    source = null;
+    throw new Error(
+      `plot: inline mode needs the npm package plotly.js-dist-min@${PLOTLY_VERSION} ` +
+        `(a dependency of gradiente), but it could not be read: ${(e as Error).message}`,
+    );
+  });
   return source;
 }
 
