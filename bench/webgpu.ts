@@ -5,7 +5,7 @@
  * software adapter (Mesa llvmpipe) the figures only show that everything runs.
  */
 import { randn } from "gradiente";
-import { type Bench, type Row } from "./report.ts";
+import type { Bench, Row } from "./report.ts";
 import { runDenoScript } from "./subprocess.ts";
 import { mnistRun } from "./mnist_runs.ts";
 import type { WebgpuFigures } from "./webgpu_run.ts";

@@ -14,7 +14,6 @@ import {
   randn,
   type Tensor,
   tensor,
-  webgpu,
   zeros,
 } from "gradiente";
 import { tensorBundleAsync } from "../src/display/mod.ts";
