@@ -14,6 +14,7 @@ import {
   indexSelect,
   manualSeed,
   matmul,
+  metrics,
   nn,
   optim,
   rand,
@@ -307,6 +308,66 @@ for (
     }
   });
 }
+
+Deno.test({ name: "webgpu losses: every option the CPU has", ...gpu }, async () => {
+  const F = nn.functional;
+  const labels = (d: Device) => tensor([0, 3, 1, 3, 2, 0], { dtype: "int32", device: d });
+  const w = (d: Device) => tensor([1, 0.5, 2, 1.5], { device: d });
+  await same(
+    "crossEntropy weight + ignoreIndex",
+    [[6, 4]],
+    ([x], d) => F.crossEntropy(x, labels(d), { weight: w(d), ignoreIndex: 3 }),
+  );
+  await same(
+    "crossEntropy probability targets + smoothing",
+    [[6, 4], [6, 4]],
+    ([x, t]) => F.crossEntropy(x, t.detach().softmax(1), { labelSmoothing: 0.2 }),
+  );
+  await same(
+    "nllLoss weight, sum",
+    [[6, 4]],
+    ([x], d) => F.nllLoss(x.logSoftmax(1), labels(d), { weight: w(d), reduction: "sum" }),
+  );
+  await same(
+    "huber / l1 / mse none",
+    [[5, 3], [5, 3]],
+    ([x, y]) =>
+      F.huberLoss(x, y, { delta: 0.5 }).add(F.l1Loss(x, y, { reduction: "none" }).mean())
+        .add(F.mseLoss(x, y, { reduction: "sum" })),
+  );
+  await same(
+    "binaryCrossEntropy (no range check on the GPU)",
+    [[8], [8]],
+    ([x, y]) => F.binaryCrossEntropy(x.sigmoid(), y.detach().gt(0).float()),
+  );
+  await same(
+    "BCE with logits, posWeight",
+    [[4, 3], [4, 3]],
+    ([x, y], d) =>
+      F.binaryCrossEntropyWithLogits(x.mul(20), y.detach().gt(0).float(), {
+        posWeight: tensor([1, 2, 3], { device: d }),
+      }),
+  );
+});
+
+Deno.test({ name: "webgpu clipGradNorm and the metrics' error", ...gpu }, async () => {
+  const norms: number[] = [];
+  for (const device of ["cpu", "webgpu"] as const) {
+    const p = input(device, [10, 10], 1);
+    p.mul(p).sum().backward();
+    const total = optim.clipGradNorm([p], 1.0);
+    norms.push(await total.itemAsync() as number);
+    const clipped = await p.grad!.pow(2).sum().sqrt().itemAsync() as number;
+    assert.ok(Math.abs(clipped - 1) < 1e-4, `${device}: clipped norm ${clipped}`);
+  }
+  assert.ok(Math.abs(norms[0] - norms[1]) < 1e-3 * norms[0], `norms ${norms}`);
+  const yp = tensor([1, 0, 1], { device: "webgpu" });
+  assert.throws(
+    () => metrics.accuracy(tensor([1, 0, 0]), yp),
+    /yPred lives on .webgpu.*await yPred\.cpu\(\)/,
+  );
+  assert.equal(metrics.accuracy(tensor([1, 0, 0]), await yp.cpu()), 2 / 3);
+});
 
 Deno.test(
   { name: "webgpu: no internal (validation) errors were raised by any kernel", ...gpu },

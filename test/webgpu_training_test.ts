@@ -204,13 +204,3 @@ Deno.test(
     );
   },
 );
-
-Deno.test("webgpu before init(): creating a tensor there says to await webgpu.init()", async () => {
-  // A fresh process, since this one may have initialised WebGPU already.
-  const code = `import { zeros } from "${new URL("../mod.ts", import.meta.url)}";
-try { zeros(2, { device: "webgpu" }); } catch (e) { console.log(e.message); }`;
-  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code] }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  assert.match(text, /zeros: device 'webgpu' is not initialised/);
-  assert.match(text, /await webgpu\.init\(\)/);
-});

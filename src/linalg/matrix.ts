@@ -24,7 +24,7 @@ export function cpuInput(op: string, name: string, x: TensorLike): Tensor {
   const t = asTensor(x);
   if (t.device !== "cpu") {
     throw new Error(
-      `${op}: runs on the CPU, but ${name} lives on '${t.device}'. Move it with .to('cpu') first.`,
+      `${op}: runs on the CPU, but ${name} lives on '${t.device}'. Bring it over first: await ${name}.cpu().`,
     );
   }
   return t;

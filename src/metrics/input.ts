@@ -13,7 +13,7 @@ export function toCpuTensor(op: string, name: string, x: MetricInput): Tensor {
   if (t.device !== "cpu") {
     throw new Error(
       `${op}: ${name} lives on '${t.device}'; metrics read values synchronously. ` +
-        `Move it with ${name}.to('cpu') first.`,
+        `Bring it over first: await ${name}.cpu().`,
     );
   }
   return t;

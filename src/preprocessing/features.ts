@@ -36,7 +36,7 @@ export function features(op: string, X: TensorLike): Features {
 export function float64Rows(op: string, x: Tensor): Float64Array {
   if (x.device !== "cpu") {
     throw new Error(
-      `${op}: fitting reads values on the CPU, but X lives on '${x.device}'. Use X.to('cpu').`,
+      `${op}: fitting reads values on the CPU, but X lives on '${x.device}'. Bring it over first: await X.cpu().`,
     );
   }
   return x.detach().to("float64")._values() as Float64Array;
