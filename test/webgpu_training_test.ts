@@ -132,16 +132,20 @@ Deno.test(
       }
     }
     assert.ok(loss < 1e-3, `the regression is learned: loss ${loss}`);
-    const settled = samples.filter((s) => s.step >= 2000);
-    const maxBytes = Math.max(...settled.map((s) => s.bytes));
-    const at2000 = settled[0];
-    const last = samples[samples.length - 1];
-    // Flat: no more than the early high-water mark plus one step's worth of slack.
+    const at = (step: number) => samples.find((s) => s.step === step)!;
+    const secondHalf = samples.filter((s) => s.step > 5000);
+    // Device memory levels off once the pool has warmed up (its high-water mark moves a
+    // little with the GC's timing: up to 1.3x between steps 2000 and 10000 here)...
     assert.ok(
-      last.bytes <= Math.max(at2000.bytes, maxBytes) && maxBytes < 64 * 2 ** 20,
+      at(10_000).bytes <= 2 * at(2000).bytes && at(10_000).bytes < 64 * 2 ** 20,
       `GPU memory grows: ${JSON.stringify(samples)}`,
     );
-    assert.ok(last.tensors < 5000, `live GPU tensors pile up: ${JSON.stringify(samples)}`);
+    // ...and the steps' temporaries are collected (after each GC the live count falls back
+    // to what the last few hundred steps left), rather than piling up step after step.
+    assert.ok(
+      Math.min(...secondHalf.map((s) => s.tensors)) < 1000,
+      `live GPU tensors pile up: ${JSON.stringify(samples)}`,
+    );
   },
 );
 
