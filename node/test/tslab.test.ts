@@ -81,8 +81,12 @@ describe("a notebook run in tslab through our runner", () => {
     expect(errors).toEqual([]);
   });
 
-  it("the CommonJS build runs on the JS matmul kernel; a tensor prints its repr", () => {
-    expect(cell("setup")).toEqual([{ output_type: "stream", name: "stdout", text: ["js\n"] }]);
+  it("the CommonJS build runs on the WASM SIMD matmul kernel; a tensor prints its repr", () => {
+    expect(cell("setup")).toEqual([{
+      output_type: "stream",
+      name: "stdout",
+      text: ["wasm-simd\n"],
+    }]);
     expect(joined(cell("repr")[0].text)).toBe("tensor([4.])\n");
   });
 
