@@ -1,5 +1,11 @@
 """NumPy's matmul throughput (float32 sgemm, float64 dgemm) on square matrices, timed as
-bench/matmul_ours.ts times ours. Args: n:dtype ... [--quick]. Prints one JSON object."""
+bench/matmul_ours.ts times ours. Args: n:dtype ... [--quick]. Prints one JSON object.
+
+With --serve it answers one request per stdin line instead, so bench/matmul.ts can alternate
+its samples with ours (load on a shared machine then falls on both alike):
+  "version"                -> {"version": ...}
+  "fill n:dtype seconds"   -> {"inner": calls of a @ b that fill about `seconds`, after warm-up}
+  "time n:dtype inner"     -> {"seconds": per call, over `inner` calls}"""
 import json
 import statistics
 import sys
@@ -31,7 +37,38 @@ def seconds_per_call(body, warmup, reps, inner):
     return statistics.median(times)
 
 
+def serve():
+    rng = np.random.default_rng(0)
+    bodies = {}
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "version":
+            reply = {"version": np.__version__}
+        else:
+            key = words[1]
+            if key not in bodies:
+                n_str, dtype = key.split(":")
+                n = int(n_str)
+                a = rng.standard_normal((n, n)).astype(dtype)
+                b = rng.standard_normal((n, n)).astype(dtype)
+                bodies[key] = lambda a=a, b=b: a @ b
+            body = bodies[key]
+            if words[0] == "fill":
+                inner = calls_to_fill(body, float(words[2]))
+                for _ in range(2):
+                    body()
+                reply = {"inner": inner}
+            else:
+                reply = {"seconds": seconds_per_call(body, 0, 1, int(words[2]))}
+        print(json.dumps(reply), flush=True)
+
+
 def main():
+    if "--serve" in sys.argv:
+        serve()
+        return
     quick = "--quick" in sys.argv
     rng = np.random.default_rng(0)
     gflops = {}
