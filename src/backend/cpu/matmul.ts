@@ -31,9 +31,17 @@ export function cpuMatmulInfo(): CpuMatmulInfo {
   return { kind: "js", detail: `no BLAS: ${blas.reason}; no WASM: ${wasmReason()}` };
 }
 
-/** out[B, M, N] = a[B, M, K] @ b[B, K, N]; out arrives zeroed. */
-export function matmulInto(out: TypedArray, a: Operand, b: Operand): void {
+/**
+ * out[B, M, N] = a[B, M, K] @ b[B, K, N]. A fresh output arrives zeroed; a reused one (matmul's
+ * out=) is cleared only where a kernel would not overwrite it (K = 0, the accumulating JS loop).
+ */
+export function matmulInto(out: TypedArray, a: Operand, b: Operand, zeroed = true): void {
+  if (!zeroed && a.shape[2] === 0) {
+    out.fill(0);
+    return;
+  }
   if (blasMatmul(out, a, b)) return;
   if (wasmMatmul(out, a, b)) return;
+  if (!zeroed) out.fill(0);
   jsMatmul(out, a, b);
 }
