@@ -5,7 +5,7 @@
  * GFLOP/s), beside the pure-JS fallback (GRADIENTE_BLAS=off GRADIENTE_WASM=off) for reference.
  */
 import { type Bench, type Row, runStandalone } from "./report.ts";
-import { cpuMatmulInfo, manualSeed, randn } from "gradiente";
+import { cpuMatmulInfo, manualSeed, matmul as mm, randn, zeros } from "gradiente";
 import { caseKey, type MatmulCase, type MatmulFigures } from "./matmul_ours.ts";
 import { type Outcome, PeerSession, runDenoScript } from "./subprocess.ts";
 import { callsToFill, median, secondsPerCall } from "./measure.ts";
@@ -24,6 +24,7 @@ const BLAS_NAME = { float32: "sgemm", float64: "dgemm" } as const;
 async function interleaved(
   cases: MatmulCase[],
   quick: boolean,
+  mode: "alloc" | "out",
 ): Promise<{ ours: MatmulFigures; numpy: Outcome<NumpyFigures> }> {
   const peer = await PeerSession.start("matmul");
   const fill = quick ? 0.05 : 0.25, rounds = quick ? 3 : 7;
@@ -33,16 +34,21 @@ async function interleaved(
     for (const c of cases) {
       const key = caseKey(c);
       const a = randn([c.n, c.n], { dtype: c.dtype }), b = randn([c.n, c.n], { dtype: c.dtype });
-      const body = () => void a.matmul(b);
+      // "out": both sides write into a preallocated result (np.matmul(a, b, out=c)), which
+      // takes allocating the output, and the allocator's behaviour, out of the comparison.
+      const c0 = zeros([c.n, c.n], { dtype: c.dtype });
+      const body = mode === "alloc" ? () => void a.matmul(b) : () => void mm(a, b, { out: c0 });
       const inner = callsToFill(body, fill);
       for (let i = 0; i < 2; i++) body(); // warm-up
       const peerInner = peer.ok
-        ? (await peer.value.ask<{ inner: number }>(`fill ${key} ${fill}`)).inner
+        ? (await peer.value.ask<{ inner: number }>(`fill ${key} ${fill} ${mode}`)).inner
         : 0;
       for (let r = 0; r < rounds; r++) {
         (oursSamples[key] ??= []).push(secondsPerCall(body, { warmup: 0, reps: 1, inner }));
         if (peer.ok) {
-          const s = await peer.value.ask<{ seconds: number }>(`time ${key} ${peerInner}`);
+          const s = await peer.value.ask<{ seconds: number }>(
+            `time ${key} ${peerInner} ${mode}`,
+          );
           (peerSamples[key] ??= []).push(s.seconds);
         }
       }
@@ -80,7 +86,8 @@ export const matmul: Bench = async ({ quick }) => {
   const jsCases: MatmulCase[] = [{ n: 512, dtype: "float32" }, { n: 512, dtype: "float64" }];
   const notes: string[] = [];
 
-  const { ours, numpy } = await interleaved(cases, quick);
+  const { ours, numpy } = await interleaved(cases, quick, "alloc");
+  const outRun = await interleaved(cases, quick, "out");
   notes.push(`ours: matmul path ${ours.path.kind} (${ours.path.detail})`);
   notes.push(
     "ours and NumPy (a resident peer process) alternate sample by sample, so load on the " +
@@ -114,6 +121,24 @@ export const matmul: Bench = async ({ quick }) => {
     peerName,
     target: { on: "ours/peer", op: "≥", value: 0.9 },
   }));
+  const outPeer = outRun.numpy;
+  for (const c of cases) {
+    const o = outRun.ours.gflops[caseKey(c)];
+    const p = outPeer.ok ? outPeer.value.gflops[caseKey(c)] ?? null : null;
+    rows.push({
+      measure: `${BLAS_NAME[c.dtype]} ${c.n}² into out= (no allocation, both sides)${label}`,
+      unit: "GFLOP/s",
+      ours: o,
+      peer: p,
+      peerName,
+      note: p ? `ours/peer = ${(o / p).toFixed(2)}` : undefined,
+    });
+  }
+  notes.push(
+    "out= rows: matmul(a, b, { out }) vs np.matmul(a, b, out=c), the same BLAS call with " +
+      "the result's allocation taken out; the gap between them and the rows above is the cost " +
+      "of allocating a fresh zero-filled output (V8 ArrayBuffer) per call",
+  );
   const noBlas = js.ok ? js.value.path.kind : "no-BLAS";
   for (const c of jsCases) {
     rows.push({

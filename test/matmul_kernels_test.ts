@@ -320,3 +320,10 @@ Deno.test("matmul(a, b, { out }) writes into out on every path, and guards its m
   );
   noGrad(() => matmul(a, w, { out: zeros([5, 4]) })); // fine outside autograd
 });
+
+Deno.test("the BLAS path reports how malloc is set for its outputs", () => {
+  const info = withEnv({ GRADIENTE_BLAS: undefined, GRADIENTE_WASM: undefined }, cpuMatmulInfo);
+  if (info.kind !== "blas") return; // no BLAS library on this machine: nothing was tuned
+  // glibc (Linux) takes the settings; elsewhere the detail says malloc was left alone.
+  assert.match(info.detail, /glibc malloc: buffers < 32 MiB reuse the heap|left as is/);
+});

@@ -4,8 +4,9 @@ bench/matmul_ours.ts times ours. Args: n:dtype ... [--quick]. Prints one JSON ob
 With --serve it answers one request per stdin line instead, so bench/matmul.ts can alternate
 its samples with ours (load on a shared machine then falls on both alike):
   "version"                -> {"version": ...}
-  "fill n:dtype seconds"   -> {"inner": calls of a @ b that fill about `seconds`, after warm-up}
-  "time n:dtype inner"     -> {"seconds": per call, over `inner` calls}"""
+  "fill n:dtype seconds mode" -> {"inner": calls that fill about `seconds`, after warm-up}
+  "time n:dtype inner mode"   -> {"seconds": per call, over `inner` calls}
+where mode "alloc" times a @ b, and "out" np.matmul(a, b, out=c) into a preallocated c."""
 import json
 import statistics
 import sys
@@ -47,14 +48,19 @@ def serve():
         if words[0] == "version":
             reply = {"version": np.__version__}
         else:
-            key = words[1]
-            if key not in bodies:
+            key, mode = words[1], words[3]
+            if (key, mode) not in bodies:
                 n_str, dtype = key.split(":")
                 n = int(n_str)
                 a = rng.standard_normal((n, n)).astype(dtype)
                 b = rng.standard_normal((n, n)).astype(dtype)
-                bodies[key] = lambda a=a, b=b: a @ b
-            body = bodies[key]
+                c = np.empty((n, n), dtype=dtype)
+                bodies[(key, mode)] = (
+                    (lambda a=a, b=b: a @ b)
+                    if mode == "alloc"
+                    else (lambda a=a, b=b, c=c: np.matmul(a, b, out=c))
+                )
+            body = bodies[(key, mode)]
             if words[0] == "fill":
                 inner = calls_to_fill(body, float(words[2]))
                 for _ in range(2):

@@ -22,7 +22,7 @@ export interface CpuMatmulInfo {
 /** Which matmul path the CPU backend uses, and why. */
 export function cpuMatmulInfo(): CpuMatmulInfo {
   const blas = blasStatus();
-  if (blas.path) return { kind: "blas", detail: blas.path };
+  if (blas.path) return { kind: "blas", detail: `${blas.path}; ${blas.malloc}` };
   const w = getWasm();
   if (w) {
     const fma = w.relaxed ? "relaxed-SIMD fused multiply-add" : "SIMD128 multiply + add";
