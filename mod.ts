@@ -50,6 +50,7 @@ export {
   lt,
   maskedFill,
   matmul,
+  type MatmulOptions,
   max,
   maximum,
   mean,

@@ -5,8 +5,10 @@
  * GFLOP/s), beside the pure-JS fallback (GRADIENTE_BLAS=off GRADIENTE_WASM=off) for reference.
  */
 import { type Bench, type Row, runStandalone } from "./report.ts";
-import { caseKey, type MatmulCase, type MatmulFigures, measureMatmul } from "./matmul_ours.ts";
-import { runDenoScript, runPythonPeer } from "./subprocess.ts";
+import { cpuMatmulInfo, manualSeed, matmul as mm, randn, zeros } from "gradiente";
+import { caseKey, type MatmulCase, type MatmulFigures } from "./matmul_ours.ts";
+import { type Outcome, PeerSession, runDenoScript } from "./subprocess.ts";
+import { callsToFill, median, secondsPerCall } from "./measure.ts";
 
 interface NumpyFigures {
   version: string;
@@ -14,6 +16,67 @@ interface NumpyFigures {
 }
 
 const BLAS_NAME = { float32: "sgemm", float64: "dgemm" } as const;
+
+/**
+ * Ours in this process and NumPy in a resident one, one timed sample each in turn, case by
+ * case: a burst of load from elsewhere then lands on both sides instead of on one.
+ */
+async function interleaved(
+  cases: MatmulCase[],
+  quick: boolean,
+  mode: "alloc" | "out",
+): Promise<{ ours: MatmulFigures; numpy: Outcome<NumpyFigures> }> {
+  const peer = await PeerSession.start("matmul");
+  const fill = quick ? 0.05 : 0.25, rounds = quick ? 3 : 7;
+  manualSeed(0);
+  const oursSamples: Record<string, number[]> = {}, peerSamples: Record<string, number[]> = {};
+  try {
+    for (const c of cases) {
+      const key = caseKey(c);
+      const a = randn([c.n, c.n], { dtype: c.dtype }), b = randn([c.n, c.n], { dtype: c.dtype });
+      // "out": both sides write into a preallocated result (np.matmul(a, b, out=c)), which
+      // takes allocating the output, and the allocator's behaviour, out of the comparison.
+      const c0 = zeros([c.n, c.n], { dtype: c.dtype });
+      const body = mode === "alloc" ? () => void a.matmul(b) : () => void mm(a, b, { out: c0 });
+      const inner = callsToFill(body, fill);
+      for (let i = 0; i < 2; i++) body(); // warm-up
+      const peerInner = peer.ok
+        ? (await peer.value.ask<{ inner: number }>(`fill ${key} ${fill} ${mode}`)).inner
+        : 0;
+      for (let r = 0; r < rounds; r++) {
+        (oursSamples[key] ??= []).push(secondsPerCall(body, { warmup: 0, reps: 1, inner }));
+        if (peer.ok) {
+          const s = await peer.value.ask<{ seconds: number }>(
+            `time ${key} ${peerInner} ${mode}`,
+          );
+          (peerSamples[key] ??= []).push(s.seconds);
+        }
+      }
+    }
+  } finally {
+    if (peer.ok) await peer.value.close();
+  }
+  const gflops = (c: MatmulCase, samples: number[]) => (2 * c.n ** 3) / median(samples) / 1e9;
+  return {
+    ours: {
+      path: cpuMatmulInfo(),
+      gflops: Object.fromEntries(
+        cases.map((c) => [caseKey(c), gflops(c, oursSamples[caseKey(c)])]),
+      ),
+    },
+    numpy: peer.ok
+      ? {
+        ok: true,
+        value: {
+          version: peer.value.version,
+          gflops: Object.fromEntries(
+            cases.map((c) => [caseKey(c), gflops(c, peerSamples[caseKey(c)])]),
+          ),
+        },
+      }
+      : peer,
+  };
+}
 
 export const matmul: Bench = async ({ quick }) => {
   const sizes = quick ? [256, 512] : [256, 512, 1024];
@@ -23,12 +86,13 @@ export const matmul: Bench = async ({ quick }) => {
   const jsCases: MatmulCase[] = [{ n: 512, dtype: "float32" }, { n: 512, dtype: "float64" }];
   const notes: string[] = [];
 
-  const ours = measureMatmul(cases, quick);
+  const { ours, numpy } = await interleaved(cases, quick, "alloc");
+  const outRun = await interleaved(cases, quick, "out");
   notes.push(`ours: matmul path ${ours.path.kind} (${ours.path.detail})`);
-  const numpy = await runPythonPeer<NumpyFigures>("matmul", [
-    ...cases.map(caseKey),
-    ...(quick ? ["--quick"] : []),
-  ]);
+  notes.push(
+    "ours and NumPy (a resident peer process) alternate sample by sample, so load on the " +
+      "machine falls on both alike; figures are medians of the samples",
+  );
   if (!numpy.ok) notes.push(`NumPy skipped: ${numpy.reason}`);
   const js = await runDenoScript<MatmulFigures>(
     "matmul_ours.ts",
@@ -57,6 +121,24 @@ export const matmul: Bench = async ({ quick }) => {
     peerName,
     target: { on: "ours/peer", op: "≥", value: 0.9 },
   }));
+  const outPeer = outRun.numpy;
+  for (const c of cases) {
+    const o = outRun.ours.gflops[caseKey(c)];
+    const p = outPeer.ok ? outPeer.value.gflops[caseKey(c)] ?? null : null;
+    rows.push({
+      measure: `${BLAS_NAME[c.dtype]} ${c.n}² into out= (no allocation, both sides)${label}`,
+      unit: "GFLOP/s",
+      ours: o,
+      peer: p,
+      peerName,
+      note: p ? `ours/peer = ${(o / p).toFixed(2)}` : undefined,
+    });
+  }
+  notes.push(
+    "out= rows: matmul(a, b, { out }) vs np.matmul(a, b, out=c), the same BLAS call with " +
+      "the result's allocation taken out; the gap between them and the rows above is the cost " +
+      "of allocating a fresh zero-filled output (V8 ArrayBuffer) per call",
+  );
   const noBlas = js.ok ? js.value.path.kind : "no-BLAS";
   for (const c of jsCases) {
     rows.push({

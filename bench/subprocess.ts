@@ -64,3 +64,77 @@ export function runDenoScript<T>(
   const script = fileURLToPath(new URL(`./${name}`, import.meta.url));
   return runJson<T>(name, Deno.execPath(), ["run", ...DENO_PERMISSIONS, script, ...args], env);
 }
+
+/**
+ * A Python peer kept running with --serve, answering one JSON line per request line: lets a
+ * bench alternate its samples with the peer's instead of timing one after the other.
+ */
+export class PeerSession {
+  #child: Deno.ChildProcess;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #lines: AsyncIterator<string>;
+
+  private constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#writer = child.stdin.getWriter();
+    this.#lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(lineSplitter())
+      [Symbol.asyncIterator]();
+  }
+
+  /** Starts bench/peers/<name>.py --serve; a reason instead when Python or the peer is missing. */
+  static async start(name: string): Promise<Outcome<PeerSession>> {
+    const script = fileURLToPath(new URL(`./peers/${name}.py`, import.meta.url));
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(PYTHON, {
+        args: [script, "--serve"],
+        cwd: REPO_ROOT,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return { ok: false, reason: `${PYTHON} not found` };
+      throw e;
+    }
+    const session = new PeerSession(child);
+    // A peer without its library prints {"skipped": ...} at once and exits.
+    const first = await session.ask<{ skipped?: string }>("version").catch((e) => ({
+      skipped: `peers/${name}.py --serve failed: ${e instanceof Error ? e.message : e}`,
+    }));
+    if (first.skipped) {
+      await session.close();
+      return { ok: false, reason: first.skipped };
+    }
+    session.version = (first as { version?: string }).version ?? "?";
+    return { ok: true, value: session };
+  }
+
+  version = "?";
+
+  async ask<T>(line: string): Promise<T> {
+    await this.#writer.write(new TextEncoder().encode(line + "\n"));
+    const next = await this.#lines.next();
+    if (next.done) throw new Error(`the peer exited before answering "${line}"`);
+    return JSON.parse(next.value) as T;
+  }
+
+  async close(): Promise<void> {
+    await this.#writer.close().catch(() => {});
+    await this.#child.status;
+  }
+}
+
+function lineSplitter(): TransformStream<string, string> {
+  let rest = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop()!;
+      for (const p of parts) if (p.trim()) controller.enqueue(p);
+    },
+    flush(controller) {
+      if (rest.trim()) controller.enqueue(rest);
+    },
+  });
+}

@@ -4,7 +4,18 @@
  * cpuMatmulInfo() naming the path that runs.
  */
 import assert from "node:assert/strict";
-import { cpuMatmulInfo, manualSeed, matmul, randn, type Tensor, tensor } from "gradiente";
+import {
+  cpuMatmulInfo,
+  full,
+  manualSeed,
+  matmul,
+  noGrad,
+  randn,
+  type Tensor,
+  tensor,
+  zeros,
+} from "gradiente";
+import { close, throwsWith } from "./helpers.ts";
 import type { Operand } from "../src/backend/cpu/codegen.ts";
 import { jsMatmul } from "../src/backend/cpu/matmul_js.ts";
 import { getWasm, resetWasm, wasmMatmul } from "../src/backend/cpu/wasm/matmul.ts";
@@ -256,4 +267,63 @@ Deno.test("matmul gives the same tensors on the blas, wasm-simd and js paths", (
   );
   assert.equal(prod.dtype, "int32");
   assert.deepEqual(prod.toArray(), [[7, 10], [15, 22]]);
+});
+
+Deno.test("matmul(a, b, { out }) writes into out on every path, and guards its misuse", () => {
+  const paths = [
+    { GRADIENTE_BLAS: undefined, GRADIENTE_WASM: undefined },
+    { GRADIENTE_BLAS: "off", GRADIENTE_WASM: undefined },
+    { GRADIENTE_BLAS: "off", GRADIENTE_WASM: "off" },
+  ];
+  manualSeed(4);
+  const a = randn([5, 3]), b = randn([3, 4]);
+  const want = matmul(a, b).toArray() as number[][];
+  for (const env of paths) {
+    withEnv(env, () => {
+      const out = full([5, 4], 7); // stale values: every entry must be overwritten
+      const versionBefore = out._version;
+      assert.equal(matmul(a, b, { out }), out);
+      close(out.toArray(), want, 1e-5);
+      assert.ok(out._version > versionBefore, "out= bumps the version, as in-place writes do");
+      const empty = full([5, 4], 7);
+      matmul(randn([5, 0]), randn([0, 4]), { out: empty }); // K = 0: the product is zeros
+      assert.deepEqual(empty.toArray(), new Array(5).fill(new Array(4).fill(0)));
+    });
+  }
+  // out aliasing an operand: computed first, then copied, so the operand is read intact.
+  const sq = randn([4, 4]), sqWant = matmul(sq, sq).toArray();
+  matmul(sq, sq, { out: sq });
+  close(sq.toArray(), sqWant, 1e-5);
+  // A non-contiguous out (a transposed view) receives the product through a copy.
+  const base = zeros([4, 5]);
+  matmul(a, b, { out: base.T });
+  close(base.T.toArray(), want, 1e-5);
+  // Batched and vector forms.
+  const batched = zeros([2, 5, 4]), stack = randn([2, 5, 3]);
+  matmul(stack, b, { out: batched });
+  close(batched.toArray(), matmul(stack, b).toArray(), 1e-5);
+  const dotOut = zeros([]);
+  matmul(tensor([1, 2, 3]), tensor([4, 5, 6]), { out: dotOut });
+  assert.equal(dotOut.item(), 32);
+
+  throwsWith(() => matmul(a, b, { out: zeros([4, 5]) }), "matmul: out has shape [4, 5]", "[5, 4]");
+  throwsWith(
+    () => matmul(a, b, { out: zeros([5, 4], { dtype: "float64" }) }),
+    "float64",
+    "Allocate out to match",
+  );
+  const w = randn([3, 4], { requiresGrad: true });
+  throwsWith(
+    () => matmul(a, w, { out: zeros([5, 4]) }),
+    "out= does not support autograd",
+    "noGrad",
+  );
+  noGrad(() => matmul(a, w, { out: zeros([5, 4]) })); // fine outside autograd
+});
+
+Deno.test("the BLAS path reports how malloc is set for its outputs", () => {
+  const info = withEnv({ GRADIENTE_BLAS: undefined, GRADIENTE_WASM: undefined }, cpuMatmulInfo);
+  if (info.kind !== "blas") return; // no BLAS library on this machine: nothing was tuned
+  // glibc (Linux) takes the settings; elsewhere the detail says malloc was left alone.
+  assert.match(info.detail, /glibc malloc: buffers < 32 MiB reuse the heap|left as is/);
 });

@@ -1,5 +1,12 @@
 """NumPy's matmul throughput (float32 sgemm, float64 dgemm) on square matrices, timed as
-bench/matmul_ours.ts times ours. Args: n:dtype ... [--quick]. Prints one JSON object."""
+bench/matmul_ours.ts times ours. Args: n:dtype ... [--quick]. Prints one JSON object.
+
+With --serve it answers one request per stdin line instead, so bench/matmul.ts can alternate
+its samples with ours (load on a shared machine then falls on both alike):
+  "version"                -> {"version": ...}
+  "fill n:dtype seconds mode" -> {"inner": calls that fill about `seconds`, after warm-up}
+  "time n:dtype inner mode"   -> {"seconds": per call, over `inner` calls}
+where mode "alloc" times a @ b, and "out" np.matmul(a, b, out=c) into a preallocated c."""
 import json
 import statistics
 import sys
@@ -31,7 +38,43 @@ def seconds_per_call(body, warmup, reps, inner):
     return statistics.median(times)
 
 
+def serve():
+    rng = np.random.default_rng(0)
+    bodies = {}
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "version":
+            reply = {"version": np.__version__}
+        else:
+            key, mode = words[1], words[3]
+            if (key, mode) not in bodies:
+                n_str, dtype = key.split(":")
+                n = int(n_str)
+                a = rng.standard_normal((n, n)).astype(dtype)
+                b = rng.standard_normal((n, n)).astype(dtype)
+                c = np.empty((n, n), dtype=dtype)
+                bodies[(key, mode)] = (
+                    (lambda a=a, b=b: a @ b)
+                    if mode == "alloc"
+                    else (lambda a=a, b=b, c=c: np.matmul(a, b, out=c))
+                )
+            body = bodies[(key, mode)]
+            if words[0] == "fill":
+                inner = calls_to_fill(body, float(words[2]))
+                for _ in range(2):
+                    body()
+                reply = {"inner": inner}
+            else:
+                reply = {"seconds": seconds_per_call(body, 0, 1, int(words[2]))}
+        print(json.dumps(reply), flush=True)
+
+
 def main():
+    if "--serve" in sys.argv:
+        serve()
+        return
     quick = "--quick" in sys.argv
     rng = np.random.default_rng(0)
     gflops = {}

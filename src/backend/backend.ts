@@ -81,8 +81,11 @@ export interface Backend {
   /**
    * Batched matmul: a is [B, M, K], b is [B, K, N], any strides (a transposed matrix shows
    * up as swapped strides, a broadcast batch as stride 0). Returns [B, M, N] contiguous.
+   * With `out` (contiguous, the result's dtype and B*M*N elements, sharing no memory with a
+   * or b), writes the product there and returns out.storage; a backend may ignore `out` and
+   * return new storage, which the caller then copies.
    */
-  matmul(a: View, b: View): Storage;
+  matmul(a: View, b: View, out?: View): Storage;
   /** out[...i_dim...] = x[... index[...] ...] along `dim`; out has index's shape. */
   gather(x: View, dim: number, index: View): Storage;
   /** Returns a copy of `base` where src values are added at the positions `index` names. */

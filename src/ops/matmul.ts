@@ -2,12 +2,13 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { View } from "../backend/backend.ts";
 import { record } from "../autograd/node.ts";
-import { broadcastShapes, numelOf, shapeStr } from "../tensor/shape.ts";
+import { broadcastShapes, numelOf, sameShape, shapeStr } from "../tensor/shape.ts";
 import { fromStorage, operands } from "./operand.ts";
 import { to } from "./copy.ts";
 import { expand, reshape, transpose, unsqueeze } from "./view.ts";
 import { sumTo } from "./reduce.ts";
-import { noGrad } from "../autograd/grad_mode.ts";
+import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
+import { assignInPlace } from "./inplace.ts";
 import { mul } from "./binary.ts";
 import { arithmeticType } from "../tensor/dtype.ts";
 
@@ -70,8 +71,33 @@ function to3d(t: Tensor, batch: readonly number[], nb: number, rows: number, col
   return batch.length === 1 ? e : reshape(e, [nb, rows, cols]);
 }
 
+export interface MatmulOptions {
+  /**
+   * Writes the product into this tensor and returns it (PyTorch's out=): it must have the
+   * product's shape and dtype. Saves allocating the result, which for large products costs
+   * as much as a fast BLAS call; outside autograd only.
+   */
+  out?: Tensor;
+}
+
+/** Checks an out= tensor against the product's shape and dtype, before anything is computed. */
+function checkOut(out: Tensor, shape: readonly number[], x: Tensor): void {
+  if (!sameShape(out.shape, shape) || out.dtype !== x.dtype || out.device !== x.device) {
+    throw new Error(
+      `matmul: out has shape ${shapeStr(out.shape)}, ${out.dtype} on '${out.device}', but the ` +
+        `product is ${shapeStr(shape)}, ${x.dtype} on '${x.device}'. Allocate out to match ` +
+        "(e.g. zeros(shape, { dtype })), or drop out to get a new tensor.",
+    );
+  }
+}
+
+/** Whether the kernel may write straight into `out` (else it computes, then copies). */
+function writableInPlace(out: Tensor, x: Tensor, y: Tensor): boolean {
+  return out.isContiguous() && out.storage !== x.storage && out.storage !== y.storage;
+}
+
 /** Forward of matmul for operands with at least one of them 2-D or more, outside autograd. */
-function matmulForward(x: Tensor, y: Tensor): Tensor {
+function matmulForward(x: Tensor, y: Tensor, into?: Tensor): Tensor {
   return noGrad(() => {
     const a2 = asLeft(x), b2 = asRight(y);
     const M = a2.shape[a2.ndim - 2], K = a2.shape[a2.ndim - 1];
@@ -86,17 +112,37 @@ function matmulForward(x: Tensor, y: Tensor): Tensor {
     const shape = [...batch, M, N];
     if (x.ndim === 1) shape.splice(-2, 1);
     if (y.ndim === 1) shape.splice(-1, 1);
+    if (into) checkOut(into, shape, x);
     if (batch.length <= 1 && a2.ndim <= 3 && b2.ndim <= 3) {
-      const storage = x._backend.matmul(view3d(a2, nb), view3d(b2, nb));
-      return fromStorage(storage, shape, x.dtype, x.device);
+      const direct = into && writableInPlace(into, x, y) ? into : undefined;
+      const storage = x._backend.matmul(view3d(a2, nb), view3d(b2, nb), direct);
+      if (direct && storage === direct.storage) {
+        direct._bumpVersion();
+        return direct;
+      }
+      const result = fromStorage(storage, shape, x.dtype, x.device);
+      return into ? copyInto(into, result) : result;
     }
     const a3 = to3d(a2, batch, nb, M, K), b3 = to3d(b2, batch, nb, K, N);
-    return reshape(bmmKernel(a3, b3), shape);
+    const result = reshape(bmmKernel(a3, b3), shape);
+    return into ? copyInto(into, result) : result;
   });
 }
 
-export function matmul(a: TensorLike, b: TensorLike): Tensor {
+function copyInto(out: Tensor, result: Tensor): Tensor {
+  assignInPlace("matmul", out, result);
+  return out;
+}
+
+export function matmul(a: TensorLike, b: TensorLike, opts?: MatmulOptions): Tensor {
   const [x, y] = promoted("matmul", a, b);
+  const into = opts?.out;
+  if (into && isGradEnabled() && (x.requiresGrad || y.requiresGrad || into.requiresGrad)) {
+    throw new Error(
+      "matmul: out= does not support autograd, but an input or out requires grad. Call it " +
+        "inside noGrad(() => ...), or drop out to get a new tensor that autograd can track.",
+    );
+  }
   if (x.ndim === 0 || y.ndim === 0) {
     throw new Error(
       `matmul: both arguments must be at least 1-D, got shapes ${shapeStr(x.shape)} and ${
@@ -107,8 +153,11 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   }
   if (x.ndim === 1 && y.ndim === 1) {
     if (x.shape[0] !== y.shape[0]) throw mismatch("matmul", x, y, x.shape[0], y.shape[0]);
-    return dot(x, y);
+    if (!into) return dot(x, y);
+    checkOut(into, [], x);
+    return copyInto(into, dot(x, y));
   }
+  if (into) return matmulForward(x, y, into);
   const out = matmulForward(x, y);
   const name = x.ndim > 2 || y.ndim > 2
     ? "BmmBackward"

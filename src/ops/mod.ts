@@ -40,5 +40,5 @@ export {
   variance,
 } from "./reduce.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
-export { dot, matmul, mm, outer } from "./matmul.ts";
+export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
 export { assignInPlace } from "./inplace.ts";

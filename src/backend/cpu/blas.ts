@@ -8,6 +8,7 @@
 import type { TypedArray } from "../../tensor/dtype.ts";
 import type { Operand } from "./codegen.ts";
 import { env } from "./env.ts";
+import { tuneMalloc } from "./malloc.ts";
 
 const CANDIDATES = [
   "libopenblas.so.0",
@@ -45,6 +46,8 @@ interface Blas {
   sgemm: Gemm;
   dgemm: Gemm;
   path: string;
+  /** What tuneMalloc() did: BLAS is fast enough that fresh output pages dominate otherwise. */
+  malloc: string;
 }
 
 let blas: Blas | null | undefined;
@@ -74,7 +77,8 @@ function load(): Blas | null {
         },
       });
       reason = path;
-      return { sgemm: lib.symbols.cblas_sgemm, dgemm: lib.symbols.cblas_dgemm, path };
+      const malloc = tuneMalloc();
+      return { sgemm: lib.symbols.cblas_sgemm, dgemm: lib.symbols.cblas_dgemm, path, malloc };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (
@@ -98,9 +102,9 @@ function getBlas(): Blas | null {
 }
 
 /** The library in use, or null and why none is. */
-export function blasStatus(): { path: string | null; reason: string } {
+export function blasStatus(): { path: string | null; reason: string; malloc?: string } {
   const b = getBlas();
-  return { path: b?.path ?? null, reason };
+  return { path: b?.path ?? null, reason, malloc: b?.malloc };
 }
 
 /** @internal Forget the loaded library (tests switch GRADIENTE_BLAS between runs). */

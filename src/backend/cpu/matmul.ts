@@ -22,7 +22,7 @@ export interface CpuMatmulInfo {
 /** Which matmul path the CPU backend uses, and why. */
 export function cpuMatmulInfo(): CpuMatmulInfo {
   const blas = blasStatus();
-  if (blas.path) return { kind: "blas", detail: blas.path };
+  if (blas.path) return { kind: "blas", detail: `${blas.path}; ${blas.malloc}` };
   const w = getWasm();
   if (w) {
     const fma = w.relaxed ? "relaxed-SIMD fused multiply-add" : "SIMD128 multiply + add";
@@ -31,9 +31,17 @@ export function cpuMatmulInfo(): CpuMatmulInfo {
   return { kind: "js", detail: `no BLAS: ${blas.reason}; no WASM: ${wasmReason()}` };
 }
 
-/** out[B, M, N] = a[B, M, K] @ b[B, K, N]; out arrives zeroed. */
-export function matmulInto(out: TypedArray, a: Operand, b: Operand): void {
+/**
+ * out[B, M, N] = a[B, M, K] @ b[B, K, N]. A fresh output arrives zeroed; a reused one (matmul's
+ * out=) is cleared only where a kernel would not overwrite it (K = 0, the accumulating JS loop).
+ */
+export function matmulInto(out: TypedArray, a: Operand, b: Operand, zeroed = true): void {
+  if (!zeroed && a.shape[2] === 0) {
+    out.fill(0);
+    return;
+  }
   if (blasMatmul(out, a, b)) return;
   if (wasmMatmul(out, a, b)) return;
+  if (!zeroed) out.fill(0);
   jsMatmul(out, a, b);
 }

@@ -166,9 +166,17 @@ export const cpuBackend: Backend = {
     return out;
   },
 
-  matmul(a: View, b: View): TypedArray {
+  matmul(a: View, b: View, into?: View): TypedArray {
     const [B, M] = a.shape;
     const N = b.shape[2];
+    if (into) {
+      const data = into.storage as TypedArray, n = B * M * N;
+      const o = into.offset === 0 && data.length === n
+        ? data
+        : data.subarray(into.offset, into.offset + n);
+      matmulInto(o, operand(a), operand(b), false);
+      return data;
+    }
     const out = typedArrayFor(a.dtype, B * M * N);
     matmulInto(out, operand(a), operand(b));
     return out;
