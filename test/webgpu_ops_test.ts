@@ -318,6 +318,33 @@ Deno.test({ name: "webgpu losses: every option the CPU has", ...gpu }, async () 
     [[6, 4]],
     ([x], d) => F.crossEntropy(x, labels(d), { weight: w(d), ignoreIndex: 3 }),
   );
+  // The plain index case runs the fused kernel on the GPU (logSoftmax + gather on the CPU).
+  for (const reduction of ["mean", "sum", "none"] as const) {
+    await same(
+      `crossEntropy fused, ignoreIndex, ${reduction}`,
+      [[6, 4]],
+      ([x], d) => F.crossEntropy(x.mul(3), labels(d), { ignoreIndex: 3, reduction }),
+    );
+  }
+  const fused = F.crossEntropy(
+    input("webgpu", [4, 3], 1),
+    tensor([0, 2, 1, 1], {
+      dtype: "int32",
+      device: "webgpu",
+    }),
+    { reduction: "none" },
+  );
+  assert.equal(fused.gradFn?.nextFunctions[0]?.name, "CrossEntropyBackward");
+  await same(
+    "crossEntropy fused on [N, C, L]",
+    [[2, 4, 3]],
+    ([x], d) => F.crossEntropy(x, tensor([[0, 3, 1], [2, 2, 0]], { dtype: "int32", device: d })),
+  );
+  await same(
+    "crossEntropy fused, 1-D input",
+    [[5]],
+    ([x], d) => F.crossEntropy(x, tensor(4, { dtype: "int32", device: d })),
+  );
   await same(
     "crossEntropy probability targets + smoothing",
     [[6, 4], [6, 4]],

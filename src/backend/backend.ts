@@ -113,6 +113,12 @@ export interface Backend {
    * host and uploaded.
    */
   random?(kind: "uniform" | "normal", n: number, seed: readonly [number, number]): Storage;
+  /**
+   * Optional fused cross-entropy of rows: x is a contiguous float [N, C] view of logits,
+   * target an int32 [N] view of class indices; returns [N] losses logsumexp(x_i) − x_i[t_i],
+   * 0 where t_i is ignoreIndex. Loss functions fall back to logSoftmax + gather without it.
+   */
+  crossEntropyRows?(x: View, target: View, ignoreIndex: number): Storage;
   /** Optional: frees storage now (Tensor.dispose); the GC would otherwise do it later. */
   release?(storage: Storage): void;
 }

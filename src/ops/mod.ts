@@ -39,6 +39,6 @@ export {
   type ValuesIndices,
   variance,
 } from "./reduce.ts";
-export { logSoftmax, softmax } from "./softmax.ts";
+export { crossEntropyRows, logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
 export { assignInPlace } from "./inplace.ts";

@@ -8,6 +8,10 @@ import { contiguous, to } from "./copy.ts";
 import { transpose } from "./view.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { mul, sub } from "./binary.ts";
+import { eq, ne } from "./compare.ts";
+import { unsqueeze } from "./view.ts";
+import { where } from "./where.ts";
+import { arange } from "../tensor/creation.ts";
 import { sum } from "./reduce.ts";
 import { exp } from "./unary.ts";
 
@@ -38,4 +42,26 @@ export function logSoftmax(input: TensorLike, dim: number): Tensor {
   return record(out, "LogSoftmaxBackward", [x], (g, [y]) => [
     sub(g, mul(exp(y), sum(g, d, true))),
   ], [out]);
+}
+
+/**
+ * Per-row cross entropy of logits x [N, C] against int32 class indices t [N] in one kernel
+ * (backends with `crossEntropyRows`): logsumexp(x_i) − x_i[t_i], 0 where t_i = ignoreIndex.
+ * The backward, (softmax(x) − onehot(t)) · g per row, is written in tensor ops.
+ */
+export function crossEntropyRows(x: Tensor, t: Tensor, ignoreIndex: number): Tensor {
+  const xc = contiguous(x);
+  const kernel = x._backend.crossEntropyRows!;
+  const out = fromStorage(
+    kernel.call(x._backend, xc, contiguous(t), ignoreIndex),
+    [x.shape[0]],
+    x.dtype,
+    x.device,
+  );
+  return record(out, "CrossEntropyBackward", [xc], (g, [logits]) => {
+    const classes = arange(logits.shape[1], { dtype: "int32", device: logits.device });
+    const onehot = to(eq(unsqueeze(t, 1), classes), logits.dtype);
+    const d = sub(softmax(logits, 1), onehot);
+    return [mul(where(unsqueeze(ne(t, ignoreIndex), 1), d, 0), unsqueeze(g, 1))];
+  }, [xc]);
 }

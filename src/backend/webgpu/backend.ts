@@ -23,6 +23,7 @@ import {
 } from "./indexing.ts";
 import { adamKernel, sgdKernel } from "./optim.ts";
 import { randomKernel } from "./random.ts";
+import { crossEntropyKernel } from "./loss.ts";
 import { wgslType } from "./wgsl.ts";
 
 /** Host data in the GPU's 4-byte layout for `dtype` (bools become 0/1 words). */
@@ -110,6 +111,8 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>
       adamKernel(rt, p, grad, m, v, h),
     sgdStep: (p: View, grad: View, buf: View | null, h: SgdHyper) => sgdKernel(rt, p, grad, buf, h),
+    crossEntropyRows: (x: View, target: View, ignoreIndex: number) =>
+      crossEntropyKernel(rt, x, target, ignoreIndex),
     random: (kind: "uniform" | "normal", n: number, seed: readonly [number, number]) =>
       randomKernel(rt, kind, n, seed),
     release(storage: unknown): void {

@@ -418,10 +418,18 @@ export function crossEntropyAs(
   const classDim = x.ndim === 1 ? 0 : 1;
   const c = x.shape[classDim];
   const w = classWeight(name, weight, x);
-  const logp = ops.logSoftmax(x, classDim);
   const probabilities = target instanceof Tensor
     ? isFloat(target.dtype)
     : sameShape(flattenNested(target as never).shape, x.shape);
+  if (!probabilities && !w && labelSmoothing === 0 && x._backend.crossEntropyRows) {
+    // The plain case in one kernel where the backend has it (webgpu): fewer dispatches.
+    const t = indexTarget(name, x, asIndexTarget(name, target), ignoreIndex);
+    const losses = ops.crossEntropyRows(rowsOf(x), t, ignoreIndex);
+    if (r === "none") return ops.reshape(losses, indexShape(x));
+    if (r === "sum") return ops.sum(losses);
+    return ops.div(ops.sum(losses), ops.sum(ops.to(ops.ne(t, ignoreIndex), x.dtype)));
+  }
+  const logp = ops.logSoftmax(x, classDim);
   if (probabilities) {
     const y = ops.asTensor(target, x, x.dtype);
     if (!sameShape(y.shape, x.shape)) {

@@ -1,0 +1,51 @@
+/** Fused cross entropy of logit rows against class indices: one thread per row. */
+import type { View } from "../backend.ts";
+import { LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
+import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+
+export function crossEntropyKernel(
+  rt: GpuRuntime,
+  x: View,
+  target: View,
+  ignoreIndex: number,
+): GpuStorage {
+  wgslType(x.dtype, "crossEntropy");
+  const [n, c] = x.shape;
+  const out = rt.alloc(n, "crossEntropy");
+  if (n === 0) return out;
+  const pipeline = rt.pipeline("crossEntropyRows", () => `
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> t: array<i32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read> prm: array<i32>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(${MAIN_ARGS}) {
+  ${LINEAR_INDEX}
+  // prm: n, c, xOff, tOff, tStride, ignoreIndex
+  if (i >= prm[0]) { return; }
+  let c = prm[1];
+  let k = t[prm[3] + i * prm[4]];
+  if (k == prm[5]) { out[i] = 0.0; return; }
+  if (k < 0 || k >= c) { out[i] = bitcast<f32>(0x7fc00000u); return; } // no device asserts: NaN
+  let base = prm[2] + i * c;
+  var m = x[base];
+  for (var j = 1; j < c; j++) { m = max(m, x[base + j]); }
+  var s = 0.0;
+  for (var j = 0; j < c; j++) { s += exp(x[base + j] - m); }
+  out[i] = log(s) + m - x[base + k];
+}`);
+  rt.dispatch(
+    pipeline,
+    [
+      (x.storage as GpuStorage).live("crossEntropy"),
+      (target.storage as GpuStorage).live(
+        "crossEntropy",
+      ),
+      out.live("crossEntropy"),
+    ],
+    [n, c, x.offset, target.offset, target.strides[0] ?? 0, ignoreIndex],
+    [],
+    Math.ceil(n / WORKGROUP),
+  );
+  return out;
+}
