@@ -1,5 +1,11 @@
 """PyTorch's per-op overhead on the workload of bench/op_overhead.ts: chains of 8x8
-add / mul / matmul with autograd, then sum().backward(). Args: chain_length [--quick]."""
+add / mul / matmul with autograd, then sum().backward(). Args: chain_length [--quick].
+
+With --serve it answers one request per stdin line instead (see bench/op_overhead.ts), so the
+bench can alternate its samples with ours:
+  "version"                  -> {"version": ...}
+  "fill op length seconds"   -> {"inner": chains that fill about `seconds`, after warm-up}
+  "time op length inner"     -> {"seconds": per chain, over `inner` chains}"""
 import json
 import math
 import statistics
@@ -67,7 +73,34 @@ def seconds_per_call(body, warmup, reps, inner):
     return statistics.median(times)
 
 
+def serve():
+    runners = {}
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "version":
+            reply = {"version": torch.__version__}
+        else:
+            op, length = words[1], int(words[2])
+            if (op, length) not in runners:
+                runners[(op, length)] = chain_runner(op, length)
+            run = runners[(op, length)]
+            if words[0] == "fill":
+                for _ in range(20):
+                    run()
+                reply = {"inner": calls_to_fill(run, float(words[3]))}
+                for _ in range(5):
+                    run()
+            else:
+                reply = {"seconds": seconds_per_call(run, 0, 1, int(words[3]))}
+        print(json.dumps(reply), flush=True)
+
+
 def main():
+    if "--serve" in sys.argv:
+        serve()
+        return
     length = int(sys.argv[1])
     quick = "--quick" in sys.argv
     us = {}

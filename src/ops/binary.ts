@@ -78,15 +78,18 @@ function arith(
     });
   }
   // A constant scalar operand (a JS number) is kept by the closure rather than saved, so, as
-  // in PyTorch, x.mul(2) frees nothing and can be backpropagated through again.
-  const constant = (t: Tensor) => t.ndim === 0 && !t.requiresGrad;
-  const slots = [save.x ? x : null, save.y ? y : null, save.out ? out : null];
-  const held = slots.map((t) => (t && constant(t) ? t : null));
-  const saved = slots.filter((t, i): t is Tensor => t !== null && held[i] === null);
+  // in PyTorch, x.mul(2) frees nothing and can be backpropagated through again. Each slot is
+  // then: not needed (-1), held by the closure (-2), or its index among the saved tensors.
+  const saved: Tensor[] = [];
+  const slot = (wanted: boolean | undefined, t: Tensor) =>
+    !wanted ? -1 : t.ndim === 0 && !t.requiresGrad ? -2 : saved.push(t) - 1;
+  const sx = slot(save.x, x), sy = slot(save.y, y), so = slot(save.out, out);
+  // The rule reaches x, y and out only through these and `s`, so a released node keeps none.
+  const hx = sx === -2 ? x : null, hy = sy === -2 ? y : null, ho = so === -2 ? out : null;
+  const pick = (i: number, held: Tensor | null, s: readonly Tensor[]) =>
+    i === -1 ? unsaved : i === -2 ? held! : s[i];
   const backward: BackwardFn = (g, s) => {
-    let k = 0;
-    const [xs, ys, os] = slots.map((t, i) => (t === null ? unsaved : held[i] ?? s[k++]));
-    const [gx, gy] = rule(g, xs, ys, os, need);
+    const [gx, gy] = rule(g, pick(sx, hx, s), pick(sy, hy, s), pick(so, ho, s), need);
     return [needX && gx ? sumTo(gx, xShape) : null, needY && gy ? sumTo(gy, yShape) : null];
   };
   return record(out, name, [x, y], backward, saved);

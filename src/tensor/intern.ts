@@ -40,9 +40,18 @@ export function frozen(xs: readonly number[]): readonly number[] {
   return find(xs)?.value ?? Object.freeze([...xs]);
 }
 
+// The last answer of frozenContiguousStrides: an op chain asks again and again for one shape.
+let lastShape: readonly number[] | null = null, lastStrides: readonly number[] = root.value;
+
 /** Frozen row-major strides for `shape`. */
 export function frozenContiguousStrides(shape: readonly number[]): readonly number[] {
+  if (shape === lastShape) return lastStrides;
   const node = find(shape);
   if (!node) return Object.freeze(contiguousStrides(shape));
-  return node.contiguous ??= frozen(contiguousStrides(shape));
+  const strides = node.contiguous ??= frozen(contiguousStrides(shape));
+  if (Object.isFrozen(shape)) {
+    lastShape = shape;
+    lastStrides = strides;
+  }
+  return strides;
 }

@@ -34,6 +34,7 @@ export function shapeStr(shape: Shape): string {
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
+  if (a === b) return true; // tensors share interned shape arrays (intern.ts)
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -3,8 +3,8 @@
  * work then). By default glibc serves a 256 KiB-4 MiB ArrayBuffer from fresh pages more often
  * than not: V8 frees dead buffers in batches after a GC, glibc returns the emptied heap top to
  * the kernel (trim), and the next outputs fault their pages back in one by one, zeroed by the
- * kernel, while BLAS's other thread waits. For a 256x256 sgemm that doubled the time of the
- * call. Keeping buffers under 32 MiB in the heap (mmap threshold, glibc's maximum) and
+ * kernel, while BLAS's other thread waits. That made a 256x256 sgemm 1.3-1.5x slower in
+ * our runs. Keeping buffers under 32 MiB in the heap (mmap threshold, glibc's maximum) and
  * trimming only past 256 MiB of free top lets freed memory be reused warm. Buffers of 32 MiB
  * and more still map and unmap, so the memory kept back is bounded by the 256 MiB pad.
  * GRADIENTE_MALLOC=default leaves malloc alone; non-glibc systems are left alone too.
