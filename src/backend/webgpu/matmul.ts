@@ -59,7 +59,12 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let row0 = i32(wid.y) * ${TILE};
   let col0 = i32(wid.x) * ${TILE};
   let tid = i32(lid.y) * ${THREADS} + i32(lid.x);
-  var acc: array<array<${t}, ${PER}>, ${PER}>;
+  let r0 = i32(lid.y) * ${PER};
+  let c0 = i32(lid.x) * ${PER};
+  var acc0 = vec4<${t}>();
+  var acc1 = vec4<${t}>();
+  var acc2 = vec4<${t}>();
+  var acc3 = vec4<${t}>();
   for (var k0 = 0; k0 < K; k0 += ${TK}) {
     for (var l = 0; l < ${(TILE * TK) / (THREADS * THREADS)}; l++) {
       let e = tid + l * ${THREADS * THREADS};
@@ -80,24 +85,23 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     }
     workgroupBarrier();
     for (var kk = 0; kk < ${TK}; kk++) {
-      var av: array<${t}, ${PER}>;
-      var bv: array<${t}, ${PER}>;
-      for (var r = 0; r < ${PER}; r++) {
-        av[r] = As[kk][i32(lid.y) * ${PER} + r];
-        bv[r] = Bs[kk][i32(lid.x) * ${PER} + r];
-      }
-      for (var r = 0; r < ${PER}; r++) {
-        for (var c = 0; c < ${PER}; c++) { acc[r][c] = acc[r][c] + av[r] * bv[c]; }
-      }
+      // Unrolled into vec4 rows: dynamically indexed local arrays end up in memory on
+      // some compilers (llvmpipe among them), registers do not.
+      let bv = vec4<${t}>(Bs[kk][c0], Bs[kk][c0 + 1], Bs[kk][c0 + 2], Bs[kk][c0 + 3]);
+      acc0 = acc0 + As[kk][r0] * bv;
+      acc1 = acc1 + As[kk][r0 + 1] * bv;
+      acc2 = acc2 + As[kk][r0 + 2] * bv;
+      acc3 = acc3 + As[kk][r0 + 3] * bv;
     }
     workgroupBarrier();
   }
   let oBase = batch * M * N;
+  let accs = array<vec4<${t}>, 4>(acc0, acc1, acc2, acc3);
   for (var r = 0; r < ${PER}; r++) {
-    let gm = row0 + i32(lid.y) * ${PER} + r;
+    let gm = row0 + r0 + r;
     for (var c = 0; c < ${PER}; c++) {
-      let gn = col0 + i32(lid.x) * ${PER} + c;
-      if (gm < M && gn < N) { out[oBase + gm * N + gn] = acc[r][c]; }
+      let gn = col0 + c0 + c;
+      if (gm < M && gn < N) { out[oBase + gm * N + gn] = accs[r][c]; }
     }
   }
 }`);
