@@ -11,6 +11,7 @@ import type { BinaryOp, UnaryOp, View } from "../backend.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
 import {
+  bindings,
   computeType,
   LINEAR_INDEX,
   load,
@@ -21,7 +22,7 @@ import {
   wgslType,
   WORKGROUP,
 } from "./wgsl.ts";
-import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 type C = "f32" | "i32";
 type Expr = (c: C, nan: (x: string) => string) => string;
@@ -93,7 +94,7 @@ function run(
 ): GpuStorage {
   const shape = operands[0].shape;
   const n = numelOf(shape);
-  const inputs = operands.map((v) => (v.storage as GpuStorage).live(name)); // before allocating
+  const inputs = operands.map((v) => viewBuffer(v, name)); // before allocating
   const out = outStorage ?? rt.alloc(n, name);
   if (n === 0) return out;
   const inTypes = operands.map((v) => wgslType(v.dtype, name));
@@ -105,9 +106,10 @@ function run(
   const key = `ew:${name}:${inTypes.join(",")}>${outType}:${c}:${layouts.join("")}`;
   const pipeline = rt.pipeline(key, () => {
     const k = operands.length;
-    const decls = inTypes.map((t, j) =>
-      `@group(0) @binding(${j}) var<storage, read> in${j}: array<${t}>;`
-    );
+    const decls = bindings([
+      ...inTypes.map((t, j) => [`in${j}`, t] as const),
+      ["out", outType, "read_write"],
+    ]);
     const general = layouts.includes("g");
     // meta: n, nd, shape[nd], then per operand: offset, strides[nd]; then float params.
     const lines: string[] = [];
@@ -135,9 +137,7 @@ function run(
     const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
     lines.push(`out[i] = ${store(expr(c, nan), c, outType)};`);
     return `${MATH_HELPERS}
-${decls.join("\n")}
-@group(0) @binding(${k}) var<storage, read_write> out: array<${outType}>;
-@group(0) @binding(${k + 1}) var<storage, read> prm: array<i32>;
+${decls}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${lines.join("\n  ")}

@@ -8,8 +8,8 @@
 import type { View } from "../backend.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
-import { LINEAR_INDEX, MAIN_ARGS, store, wgslType, WORKGROUP } from "./wgsl.ts";
-import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+import { bindings, LINEAR_INDEX, MAIN_ARGS, store, wgslType, WORKGROUP } from "./wgsl.ts";
+import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 import { copyInto } from "./elementwise.ts";
 
 /** WGSL: decomposes linear index i over shape prm[S..S+nd) into coordinate q per dim d. */
@@ -22,8 +22,6 @@ function forEachDim(shapeAt: string, body: string): string {
     ${body}
   }`;
 }
-
-const buf = (v: View, op: string) => (v.storage as GpuStorage).live(op);
 
 function checkIndex(op: string, index: View): void {
   if (index.dtype !== "int32") {
@@ -39,10 +37,7 @@ export function gatherKernel(rt: GpuRuntime, x: View, dim: number, index: View):
   if (n === 0) return out;
   const nd = index.shape.length;
   const pipeline = rt.pipeline(`gather:${t}`, () => `
-@group(0) @binding(0) var<storage, read> x: array<${t}>;
-@group(0) @binding(1) var<storage, read> idx: array<i32>;
-@group(0) @binding(2) var<storage, read_write> out: array<${t}>;
-@group(0) @binding(3) var<storage, read> prm: array<i32>;
+${bindings([["x", t], ["idx", "i32"], ["out", t, "read_write"]])}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${LINEAR_INDEX}
@@ -64,7 +59,7 @@ fn main(${MAIN_ARGS}) {
 }`);
   rt.dispatch(
     pipeline,
-    [buf(x, "gather"), buf(index, "gather"), out.live("gather")],
+    [viewBuffer(x, "gather"), viewBuffer(index, "gather"), out.live("gather")],
     [
       n,
       nd,
@@ -97,10 +92,7 @@ export function indexSelectKernel(
   if (n === 0) return out;
   const nd = shape.length;
   const pipeline = rt.pipeline(`indexSelect:${t}`, () => `
-@group(0) @binding(0) var<storage, read> x: array<${t}>;
-@group(0) @binding(1) var<storage, read> idx: array<i32>;
-@group(0) @binding(2) var<storage, read_write> out: array<${t}>;
-@group(0) @binding(3) var<storage, read> prm: array<i32>;
+${bindings([["x", t], ["idx", "i32"], ["out", t, "read_write"]])}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${LINEAR_INDEX}
@@ -125,7 +117,7 @@ fn main(${MAIN_ARGS}) {
   const idxStride = index.shape.length === 0 ? 0 : index.strides[0];
   rt.dispatch(
     pipeline,
-    [buf(x, "indexSelect"), buf(index, "indexSelect"), out.live("indexSelect")],
+    [viewBuffer(x, "indexSelect"), viewBuffer(index, "indexSelect"), out.live("indexSelect")],
     [n, nd, dim, x.shape[dim], ...shape, x.offset, ...x.strides, index.offset, idxStride],
     [],
     Math.ceil(n / WORKGROUP),
@@ -134,15 +126,15 @@ fn main(${MAIN_ARGS}) {
 }
 
 /** The atomic add for one element type, on `out` declared as an atomic array. */
-function atomicAdd(t: "f32" | "i32"): { decl: string; fn: string } {
+function atomicAdd(t: "f32" | "i32"): { element: string; fn: string } {
   if (t === "i32") {
     return {
-      decl: "array<atomic<i32>>",
+      element: "atomic<i32>",
       fn: "fn addAt(p: i32, v: i32) { atomicAdd(&out[p], v); }",
     };
   }
   return {
-    decl: "array<atomic<u32>>",
+    element: "atomic<u32>",
     fn: `fn addAt(p: i32, v: f32) {
   var old = atomicLoad(&out[p]);
   loop {
@@ -191,10 +183,7 @@ function scatter(
     ? "io += q * prm[5 + nd + d];"
     : "if (d == dim) { io += q * prm[5 + nd]; }";
   const pipeline = rt.pipeline(`${op}:${t}:${srcType}`, () => `
-@group(0) @binding(0) var<storage, read> src: array<${srcType}>;
-@group(0) @binding(1) var<storage, read> idx: array<i32>;
-@group(0) @binding(2) var<storage, read_write> out: ${add.decl};
-@group(0) @binding(3) var<storage, read> prm: array<i32>;
+${bindings([["src", srcType], ["idx", "i32"], ["out", add.element, "read_write"]])}
 ${add.fn}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
@@ -223,7 +212,7 @@ fn main(${MAIN_ARGS}) {
     : [index.shape.length === 0 ? 0 : index.strides[0], ...new Array(nd - 1).fill(0)];
   rt.dispatch(
     pipeline,
-    [buf(src, op), buf(index, op), out.live(op)],
+    [viewBuffer(src, op), viewBuffer(index, op), out.live(op)],
     [
       n,
       nd,
@@ -285,9 +274,7 @@ export function assignKernel(rt: GpuRuntime, dst: View, src: View): void {
   const c = dt === "f32" || st === "f32" ? "f32" : "i32";
   const nd = dst.shape.length;
   const pipeline = rt.pipeline(`assign:${st}>${dt}`, () => `
-@group(0) @binding(0) var<storage, read> src: array<${st}>;
-@group(0) @binding(1) var<storage, read_write> out: array<${dt}>;
-@group(0) @binding(2) var<storage, read> prm: array<i32>;
+${bindings([["src", st], ["out", dt, "read_write"]])}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${LINEAR_INDEX}
@@ -302,7 +289,7 @@ fn main(${MAIN_ARGS}) {
 }`);
   rt.dispatch(
     pipeline,
-    [buf(from, "assign"), buf(dst, "assign")],
+    [viewBuffer(from, "assign"), viewBuffer(dst, "assign")],
     [n, nd, ...dst.shape, dst.offset, ...dst.strides, from.offset, ...from.strides],
     [],
     Math.ceil(n / WORKGROUP),

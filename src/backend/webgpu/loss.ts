@@ -1,7 +1,7 @@
 /** Fused cross entropy of logit rows against class indices: one thread per row. */
 import type { View } from "../backend.ts";
-import { LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
-import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+import { bindings, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
+import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 export function crossEntropyKernel(
   rt: GpuRuntime,
@@ -14,10 +14,7 @@ export function crossEntropyKernel(
   const out = rt.alloc(n, "crossEntropy");
   if (n === 0) return out;
   const pipeline = rt.pipeline("crossEntropyRows", () => `
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> t: array<i32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<storage, read> prm: array<i32>;
+${bindings([["x", "f32"], ["t", "i32"], ["out", "f32", "read_write"]])}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${LINEAR_INDEX}
@@ -37,10 +34,8 @@ fn main(${MAIN_ARGS}) {
   rt.dispatch(
     pipeline,
     [
-      (x.storage as GpuStorage).live("crossEntropy"),
-      (target.storage as GpuStorage).live(
-        "crossEntropy",
-      ),
+      viewBuffer(x, "crossEntropy"),
+      viewBuffer(target, "crossEntropy"),
       out.live("crossEntropy"),
     ],
     [n, c, x.offset, target.offset, target.strides[0] ?? 0, ignoreIndex],

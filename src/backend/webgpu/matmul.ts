@@ -5,8 +5,8 @@
  * nothing extra (the transpose "flag" is just the stride order).
  */
 import type { View } from "../backend.ts";
-import { LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
-import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+import { bindings, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
+import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 const TILE = 64, TK = 16, THREADS = 16, PER = 4;
 
@@ -24,8 +24,8 @@ export function matmulKernel(rt: GpuRuntime, a: View, b: View): GpuStorage {
   }
   const ints = [M, N, K, a.offset, ...a.strides, b.offset, ...b.strides];
   const buffers = [
-    (a.storage as GpuStorage).live("matmul"),
-    (b.storage as GpuStorage).live("matmul"),
+    viewBuffer(a, "matmul"),
+    viewBuffer(b, "matmul"),
     out.live("matmul"),
   ];
   if (M < SMALL || N < SMALL) {
@@ -41,10 +41,7 @@ export function matmulKernel(rt: GpuRuntime, a: View, b: View): GpuStorage {
     return out;
   }
   const pipeline = rt.pipeline(`matmul:${t}`, () => `
-@group(0) @binding(0) var<storage, read> A: array<${t}>;
-@group(0) @binding(1) var<storage, read> Bm: array<${t}>;
-@group(0) @binding(2) var<storage, read_write> out: array<${t}>;
-@group(0) @binding(3) var<storage, read> prm: array<i32>;
+${bindings([["A", t], ["Bm", t], ["out", t, "read_write"]])}
 var<workgroup> As: array<array<${t}, ${TILE}>, ${TK}>;
 var<workgroup> Bs: array<array<${t}, ${TILE}>, ${TK}>;
 @compute @workgroup_size(${THREADS}, ${THREADS})
@@ -123,10 +120,7 @@ const SMALL = 16;
 
 function smallPipeline(rt: GpuRuntime, t: string): GPUComputePipeline {
   return rt.pipeline(`matmul-small:${t}`, () => `
-@group(0) @binding(0) var<storage, read> A: array<${t}>;
-@group(0) @binding(1) var<storage, read> Bm: array<${t}>;
-@group(0) @binding(2) var<storage, read_write> out: array<${t}>;
-@group(0) @binding(3) var<storage, read> prm: array<i32>;
+${bindings([["A", t], ["Bm", t], ["out", t, "read_write"]])}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${LINEAR_INDEX}

@@ -1,10 +1,8 @@
 /** Fused optimizer steps on the GPU: one dispatch per parameter instead of a dozen ops. */
 import type { AdamHyper, SgdHyper, View } from "../backend.ts";
 import { numelOf } from "../../tensor/shape.ts";
-import { LINEAR_INDEX, MAIN_ARGS, WORKGROUP } from "./wgsl.ts";
-import type { GpuRuntime, GpuStorage } from "./runtime.ts";
-
-const buf = (v: View, op: string) => (v.storage as GpuStorage).live(op);
+import { bindings, LINEAR_INDEX, MAIN_ARGS, WORKGROUP } from "./wgsl.ts";
+import { type GpuRuntime, viewBuffer } from "./runtime.ts";
 
 function checkFloat(op: string, views: readonly View[]): void {
   for (const v of views) {
@@ -13,6 +11,13 @@ function checkFloat(op: string, views: readonly View[]): void {
     }
   }
 }
+
+const ADAM_BINDINGS = bindings([
+  ["p", "f32", "read_write"],
+  ["g", "f32"],
+  ["m", "f32", "read_write"],
+  ["v", "f32", "read_write"],
+]);
 
 /** Adam / AdamW in place on contiguous p, m, v; same arithmetic as the CPU kernel. */
 export function adamKernel(
@@ -27,11 +32,7 @@ export function adamKernel(
   const n = numelOf(p.shape);
   if (n === 0) return;
   const pipeline = rt.pipeline("adam", () => `
-@group(0) @binding(0) var<storage, read_write> p: array<f32>;
-@group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read_write> m: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<storage, read> prm: array<i32>;
+${ADAM_BINDINGS}
 fn f(k: i32) -> f32 { return bitcast<f32>(prm[5 + k]); }
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
@@ -55,7 +56,7 @@ fn main(${MAIN_ARGS}) {
   const shrink = h.decoupled ? 1 - h.lr * h.weightDecay : 1;
   rt.dispatch(
     pipeline,
-    [buf(p, "Adam"), buf(grad, "Adam"), buf(m, "Adam"), buf(v, "Adam")],
+    [viewBuffer(p, "Adam"), viewBuffer(grad, "Adam"), viewBuffer(m, "Adam"), viewBuffer(v, "Adam")],
     [n, p.offset, grad.offset, m.offset, v.offset],
     [h.beta1, h.beta2, h.eps, coupledWd, shrink, h.stepSize, h.bias2Sqrt, h.maximize ? -1 : 1],
     Math.ceil(n / WORKGROUP),
@@ -76,10 +77,13 @@ export function sgdKernel(
   // Without momentum there is no buffer; bind p in its place (the kernel never touches it).
   const withBuf = momentumBuf !== null;
   const pipeline = rt.pipeline(`sgd:${withBuf}`, () => `
-@group(0) @binding(0) var<storage, read_write> p: array<f32>;
-@group(0) @binding(1) var<storage, read> g: array<f32>;
-${withBuf ? "@group(0) @binding(2) var<storage, read_write> b: array<f32>;" : ""}
-@group(0) @binding(${withBuf ? 3 : 2}) var<storage, read> prm: array<i32>;
+${
+    bindings([
+      ["p", "f32", "read_write"],
+      ["g", "f32"],
+      ...(withBuf ? [["b", "f32", "read_write"] as const] : []),
+    ])
+  }
 fn f(k: i32) -> f32 { return bitcast<f32>(prm[5 + k]); }
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
@@ -99,8 +103,8 @@ fn main(${MAIN_ARGS}) {
   }
   p[prm[1] + i] = w - f(0) * d;
 }`);
-  const buffers = [buf(p, "SGD"), buf(grad, "SGD")];
-  if (momentumBuf) buffers.push(buf(momentumBuf, "SGD"));
+  const buffers = [viewBuffer(p, "SGD"), viewBuffer(grad, "SGD")];
+  if (momentumBuf) buffers.push(viewBuffer(momentumBuf, "SGD"));
   rt.dispatch(
     pipeline,
     buffers,

@@ -4,7 +4,7 @@
  * caller's seeded Generator. So `manualSeed` makes GPU draws reproducible, although they
  * differ from the CPU's stream (as CUDA's differ from PyTorch's CPU ones).
  */
-import { LINEAR_INDEX, MAIN_ARGS, WORKGROUP } from "./wgsl.ts";
+import { bindings, LINEAR_INDEX, MAIN_ARGS, WORKGROUP } from "./wgsl.ts";
 import type { GpuRuntime, GpuStorage } from "./runtime.ts";
 
 export type RandomKind = "uniform" | "normal";
@@ -50,8 +50,7 @@ export function randomKernel(
       "cos(6.283185307179586 * f32(r.y >> 8u) * (1.0 / 16777216.0))";
   const pipeline = rt.pipeline(`random:${kind}`, () =>
     `${PHILOX}
-@group(0) @binding(0) var<storage, read_write> out: array<f32>;
-@group(0) @binding(1) var<storage, read> prm: array<i32>;
+${bindings([["out", "f32", "read_write"]])}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${LINEAR_INDEX}

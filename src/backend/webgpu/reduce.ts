@@ -6,8 +6,8 @@
 import type { ReduceOp, View } from "../backend.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import { numelOf } from "../../tensor/shape.ts";
-import { LINEAR_INDEX, MAIN_ARGS, store, wgslType, WORKGROUP } from "./wgsl.ts";
-import type { GpuRuntime, GpuStorage } from "./runtime.ts";
+import { bindings, LINEAR_INDEX, MAIN_ARGS, store, wgslType, WORKGROUP } from "./wgsl.ts";
+import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 /** Reductions this short run one thread per output. */
 const SHORT = 64;
@@ -100,9 +100,7 @@ export function reduceKernel(
     // prm: nOut, nRed, nk, nr, offset, keptShape[nk], keptStrides[nk], redShape[nr], redStrides[nr]
     const head = `
 ${NAN_HELPER}
-@group(0) @binding(0) var<storage, read> x: array<${inType}>;
-@group(0) @binding(1) var<storage, read_write> out: array<${outType}>;
-@group(0) @binding(2) var<storage, read> prm: array<i32>;
+${bindings([["x", inType], ["out", outType, "read_write"]])}
 fn baseOf(o: i32) -> i32 {
   let nk = prm[2];
   var rem = o;
@@ -184,7 +182,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   const redStrides = dims.map((d) => x.strides[d]);
   rt.dispatch(
     pipeline,
-    [(x.storage as GpuStorage).live(op), out.live(op)],
+    [viewBuffer(x, op), out.live(op)],
     [nOut, nRed, kept.length, red.length, x.offset, ...kept, ...keptStrides, ...red, ...redStrides],
     [],
     tree ? nOut : Math.ceil(nOut / WORKGROUP),
@@ -204,9 +202,7 @@ export function softmaxKernel(rt: GpuRuntime, x: View, log: boolean): GpuStorage
   const finish = log ? "x[base + j] - m - lse" : "exp(x[base + j] - m) * inv";
   const pipeline = rt.pipeline(`softmax:${log}:${tree}`, () => {
     const head = `
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<storage, read> prm: array<i32>;
+${bindings([["x", "f32"], ["out", "f32", "read_write"]])}
 fn negInf() -> f32 { return bitcast<f32>(0xff800000u); }`;
     if (!tree) {
       return `${head}
@@ -262,7 +258,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   });
   rt.dispatch(
     pipeline,
-    [(x.storage as GpuStorage).live("softmax"), out.live("softmax")],
+    [viewBuffer(x, "softmax"), out.live("softmax")],
     [rows, len, x.offset],
     [],
     tree ? rows : Math.ceil(rows / WORKGROUP),

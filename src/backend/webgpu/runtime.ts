@@ -33,6 +33,11 @@ export class GpuStorage {
   }
 }
 
+/** The GPU buffer behind a kernel operand, or the disposed-tensor error naming `op`. */
+export function viewBuffer(v: { readonly storage: unknown }, op: string): GPUBuffer {
+  return (v.storage as GpuStorage).live(op);
+}
+
 const ARENA_BYTES = 256 * 1024;
 /** Bind offsets into the arena must be multiples of minStorageBufferOffsetAlignment (≤ 256). */
 const ARENA_ALIGN = 256;

@@ -100,6 +100,26 @@ fn isnan_(x: f32) -> bool {
 }
 `;
 
+/** One storage binding: its name, element type and access (read unless said). */
+export type BindingSpec = readonly [name: string, element: string, access?: "read_write"];
+
+/**
+ * WGSL declarations of storage bindings 0..n-1 in the order `GpuRuntime.dispatch` binds
+ * buffers, then the parameter words `prm` it binds last.
+ */
+export function bindings(list: readonly BindingSpec[]): string {
+  const decl = (b: number, name: string, element: string, access = "read") =>
+    `@group(0) @binding(${b}) var<storage, ${access}> ${name}: array<${element}>;`;
+  return [
+    ...list.map(([name, element, access], b) => decl(b, name, element, access)),
+    decl(
+      list.length,
+      "prm",
+      "i32",
+    ),
+  ].join("\n");
+}
+
 /** Reads parameter word k of the arena binding as a float. */
 export function param(index: string): string {
   return `bitcast<f32>(prm[${index}])`;
