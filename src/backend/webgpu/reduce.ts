@@ -204,56 +204,47 @@ export function softmaxKernel(rt: GpuRuntime, x: View, log: boolean): GpuStorage
     const head = `
 ${bindings([["x", "f32"], ["out", "f32", "read_write"]])}
 fn negInf() -> f32 { return bitcast<f32>(0xff800000u); }`;
+    // One row's three passes; a workgroup's threads stride over the row and combine their
+    // partial max and sum in a tree, or one thread walks the whole row.
+    const row = (r: string, start: string, step: string) => `
+  let base = prm[2] + ${r} * len;
+  var m = negInf();
+  for (var j = ${start}; j < len; j += ${step}) { m = max(m, x[base + j]); }
+  ${tree ? "m = combine(m, lid, true);" : ""}
+  if (m == negInf()) { m = 0.0; } // an all -inf row: exp gives 0s, not NaN
+  var sum = 0.0;
+  for (var j = ${start}; j < len; j += ${step}) { sum += exp(x[base + j] - m); }
+  ${tree ? "sum = combine(sum, lid, false);" : ""}
+  let lse = log(sum);
+  let inv = 1.0 / sum;
+  for (var j = ${start}; j < len; j += ${step}) { out[${r} * len + j] = ${finish}; }`;
     if (!tree) {
       return `${head}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {
   ${LINEAR_INDEX}
   if (i >= prm[0]) { return; }
-  let len = prm[1];
-  let base = prm[2] + i * len;
-  var m = negInf();
-  for (var j = 0; j < len; j++) { m = max(m, x[base + j]); }
-  if (m == negInf()) { m = 0.0; } // an all -inf row: exp gives 0s, not NaN
-  var sum = 0.0;
-  for (var j = 0; j < len; j++) { sum += exp(x[base + j] - m); }
-  let lse = log(sum);
-  let inv = 1.0 / sum;
-  for (var j = 0; j < len; j++) { out[i * len + j] = ${finish}; }
+  let len = prm[1];${row("i", "0", "1")}
 }`;
     }
     return `${head}
 var<workgroup> part: array<f32, ${WORKGROUP}>;
+fn combine(v: f32, lid: u32, isMax: bool) -> f32 {
+  part[lid] = v;
+  workgroupBarrier();
+  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
+    if (lid < s) { part[lid] = select(part[lid] + part[lid + s], max(part[lid], part[lid + s]), isMax); }
+    workgroupBarrier();
+  }
+  let r = part[0];
+  workgroupBarrier();
+  return r;
+}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let row = i32(wid.x + wid.y * nwg.x);
-  let valid = row < prm[0];
-  let len = select(0, prm[1], valid);
-  let base = prm[2] + row * len;
-  var m = negInf();
-  for (var j = i32(lid); j < len; j += ${WORKGROUP}) { m = max(m, x[base + j]); }
-  part[lid] = m;
-  workgroupBarrier();
-  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
-    if (lid < s) { part[lid] = max(part[lid], part[lid + s]); }
-    workgroupBarrier();
-  }
-  m = part[0];
-  if (m == negInf()) { m = 0.0; }
-  workgroupBarrier();
-  var sum = 0.0;
-  for (var j = i32(lid); j < len; j += ${WORKGROUP}) { sum += exp(x[base + j] - m); }
-  part[lid] = sum;
-  workgroupBarrier();
-  for (var s = ${WORKGROUP / 2}u; s > 0u; s = s / 2u) {
-    if (lid < s) { part[lid] = part[lid] + part[lid + s]; }
-    workgroupBarrier();
-  }
-  sum = part[0];
-  let lse = log(sum);
-  let inv = 1.0 / sum;
-  for (var j = i32(lid); j < len; j += ${WORKGROUP}) { out[row * len + j] = ${finish}; }
+  let rowIndex = i32(wid.x + wid.y * nwg.x);
+  let len = select(0, prm[1], rowIndex < prm[0]);${row("rowIndex", "i32(lid)", `${WORKGROUP}`)}
 }`;
   });
   rt.dispatch(
