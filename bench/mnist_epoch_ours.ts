@@ -12,23 +12,12 @@ import {
   BATCHES_PER_EPOCH,
   type EpochFigures,
   LEARNING_RATE,
+  makeMnistModel,
   ORDER_SEED,
   peakRssMiB,
   readOrder,
 } from "./mnist_setup.ts";
 import denoJson from "../deno.json" with { type: "json" };
-
-function makeModel(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Flatten(),
-    new nn.Linear(784, 128),
-    new nn.ReLU(),
-    new nn.Linear(128, 64),
-    new nn.ReLU(),
-    new nn.Linear(64, 10),
-    new nn.LogSoftmax(1),
-  );
-}
 
 const train = await data.datasets.MNIST.load({ train: true });
 const test = await data.datasets.MNIST.load({ train: false });
@@ -52,7 +41,7 @@ if (firstLabels.ne(expected).sum().item() !== 0) {
 
 // Warm-up on a throwaway model, so the JIT has seen every kernel before the timed epoch.
 {
-  const model = makeModel();
+  const model = makeMnistModel();
   const opt = new optim.Adam(model.parameters(), { lr: LEARNING_RATE });
   let i = 0;
   for (const [images, labels] of loader()) {
@@ -64,7 +53,7 @@ if (firstLabels.ne(expected).sum().item() !== 0) {
 }
 
 manualSeed(0);
-const model = makeModel();
+const model = makeMnistModel();
 const opt = new optim.Adam(model.parameters(), { lr: LEARNING_RATE });
 let runningLoss = 0;
 let done = 0;

@@ -4,9 +4,22 @@
  * the figures each run prints.
  */
 import process from "node:process";
-import { Generator, randperm } from "gradiente";
+import { Generator, nn, randperm } from "gradiente";
 
 export const BATCH_SIZE = 64;
+
+/** The notes' model: 784-128-64-10, ReLU, LogSoftmax (trained with NLLLoss). */
+export function makeMnistModel(): nn.Sequential {
+  return new nn.Sequential(
+    new nn.Flatten(),
+    new nn.Linear(784, 128),
+    new nn.ReLU(),
+    new nn.Linear(128, 64),
+    new nn.ReLU(),
+    new nn.Linear(64, 10),
+    new nn.LogSoftmax(1),
+  );
+}
 export const LEARNING_RATE = 0.003;
 export const TRAIN_SIZE = 60000;
 export const BATCHES_PER_EPOCH = Math.ceil(TRAIN_SIZE / BATCH_SIZE);

@@ -8,7 +8,14 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import { data, Generator, manualSeed, nn, optim, randn, tensor, webgpu } from "gradiente";
-import { arg, BATCH_SIZE, BATCHES_PER_EPOCH, LEARNING_RATE, ORDER_SEED } from "./mnist_setup.ts";
+import {
+  arg,
+  BATCH_SIZE,
+  BATCHES_PER_EPOCH,
+  LEARNING_RATE,
+  makeMnistModel,
+  ORDER_SEED,
+} from "./mnist_setup.ts";
 
 export interface WebgpuFigures {
   runner: string;
@@ -52,15 +59,7 @@ async function ours(): Promise<WebgpuFigures> {
   // the whole 188 MB set can exceed one binding (128 MiB on llvmpipe).
   const ds = new data.TensorDataset(train.data, train.targets);
   manualSeed(0);
-  const model = new nn.Sequential(
-    new nn.Flatten(),
-    new nn.Linear(784, 128),
-    new nn.ReLU(),
-    new nn.Linear(128, 64),
-    new nn.ReLU(),
-    new nn.Linear(64, 10),
-    new nn.LogSoftmax(1),
-  ).to("webgpu");
+  const model = makeMnistModel().to("webgpu");
   const opt = new optim.Adam(model.parameters(), { lr: LEARNING_RATE });
   const lossFn = new nn.NLLLoss();
   const loader = new data.DataLoader(ds, {

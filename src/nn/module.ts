@@ -247,7 +247,10 @@ export class Module {
     }
     // Convert everything first and swap after, so a failure leaves the model as it was.
     const moved = noGrad(() =>
-      this.#tensors().map((t) => this.#convertPair(t, want, (x, o) => x.to(o)))
+      this.#tensors().map((t): [Tensor, Tensor, Tensor | null] => {
+        const o = this.#optsFor(t, want);
+        return [t, t.detach().to(o), t.grad ? t.grad.detach().to(o) : null];
+      })
     );
     this.#swap(moved);
     return this;
@@ -296,15 +299,6 @@ export class Module {
       dtype: want.dtype !== undefined && isFloat(t.dtype) ? want.dtype : t.dtype,
       device: want.device ?? t.device,
     };
-  }
-
-  #convertPair(
-    t: Tensor,
-    want: { dtype?: DType; device?: Device },
-    convert: (x: Tensor, o: { dtype: DType; device: Device }) => Tensor,
-  ): [Tensor, Tensor, Tensor | null] {
-    const o = this.#optsFor(t, want);
-    return [t, convert(t.detach(), o), t.grad ? convert(t.grad.detach(), o) : null];
   }
 
   #swap(moved: readonly [Tensor, Tensor, Tensor | null][]): void {
