@@ -8,9 +8,9 @@ its samples with ours (load on a shared machine then falls on both alike):
   "time n:dtype inner mode"   -> {"seconds": per call, over `inner` calls}
 where mode "alloc" times a @ b, and "out" np.matmul(a, b, out=c) into a preallocated c."""
 import json
-import statistics
 import sys
-import time
+
+from timing import calls_to_fill, seconds_per_call
 
 try:
     import numpy as np
@@ -19,23 +19,6 @@ except ImportError as e:
     sys.exit(0)
 
 
-def calls_to_fill(body, seconds):
-    t0 = time.perf_counter()
-    body()
-    once = max(time.perf_counter() - t0, 1e-7)
-    return max(1, round(seconds / once))
-
-
-def seconds_per_call(body, warmup, reps, inner):
-    for _ in range(warmup):
-        body()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            body()
-        times.append((time.perf_counter() - t0) / inner)
-    return statistics.median(times)
 
 
 def serve():

@@ -8,9 +8,9 @@ bench can alternate its samples with ours:
   "time op length inner"     -> {"seconds": per chain, over `inner` chains}"""
 import json
 import math
-import statistics
 import sys
-import time
+
+from timing import calls_to_fill, seconds_per_call
 
 try:
     import torch
@@ -55,22 +55,6 @@ def chain_runner(op, length):
     return run
 
 
-def calls_to_fill(body, seconds):
-    t0 = time.perf_counter()
-    body()
-    return max(1, round(seconds / max(time.perf_counter() - t0, 1e-7)))
-
-
-def seconds_per_call(body, warmup, reps, inner):
-    for _ in range(warmup):
-        body()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            body()
-        times.append((time.perf_counter() - t0) / inner)
-    return statistics.median(times)
 
 
 def serve():
