@@ -16,16 +16,12 @@ import {
   tensor,
   zeros,
 } from "gradiente";
+import { mnistModel, xorModel } from "./models.ts";
 
 Deno.test("XOR: a 2-2-1 sigmoid MLP trained with SGD classifies all four cases", () => {
   manualSeed(1);
   const [x, y] = data.toy.xor();
-  const model = new nn.Sequential(
-    new nn.Linear(2, 2),
-    new nn.Sigmoid(),
-    new nn.Linear(2, 1),
-    new nn.Sigmoid(),
-  );
+  const model = xorModel();
   const lossFn = new nn.MSELoss();
   const opt = new optim.SGD(model.parameters(), { lr: 2 });
   let first = 0, last = 0;
@@ -101,15 +97,7 @@ Deno.test("MNIST subset: the notes' 784-128-64-10 model with Adam learns in one 
     train.data.narrow(0, 0, 6000),
     train.targets.narrow(0, 0, 6000),
   );
-  const model = new nn.Sequential(
-    new nn.Flatten(),
-    new nn.Linear(784, 128),
-    new nn.ReLU(),
-    new nn.Linear(128, 64),
-    new nn.ReLU(),
-    new nn.Linear(64, 10),
-    new nn.LogSoftmax(1),
-  );
+  const model = mnistModel();
   const lossFn = new nn.NLLLoss();
   const opt = new optim.Adam(model.parameters(), { lr: 0.003 });
   const losses: number[] = [];

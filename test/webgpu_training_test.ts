@@ -19,18 +19,9 @@ import {
 import { tensorBundleAsync } from "../src/display/mod.ts";
 import { gpu } from "./webgpu_helpers.ts";
 import { throwsWith } from "./helpers.ts";
+import { mnistModel, xorModel } from "./models.ts";
 
 type Device = "cpu" | "webgpu";
-
-function xorModel(device: Device): nn.Sequential {
-  manualSeed(1);
-  return new nn.Sequential(
-    new nn.Linear(2, 2),
-    new nn.Sigmoid(),
-    new nn.Linear(2, 1),
-    new nn.Sigmoid(),
-  ).to(device);
-}
 
 Deno.test(
   { name: "webgpu XOR: same loss curve as the CPU, all four cases right", ...gpu },
@@ -38,7 +29,8 @@ Deno.test(
     const curves: number[][] = [];
     let model!: nn.Sequential;
     for (const device of ["cpu", "webgpu"] as const) {
-      model = xorModel(device);
+      manualSeed(1);
+      model = xorModel().to(device);
       const [x0, y0] = data.toy.xor();
       const x = x0.to(device), y = y0.to(device);
       const opt = new optim.SGD(model.parameters(), { lr: 2 });
@@ -75,15 +67,7 @@ Deno.test(
     const curves: number[][] = [];
     for (const device of ["cpu", "webgpu"] as const) {
       manualSeed(0);
-      const model = new nn.Sequential(
-        new nn.Flatten(),
-        new nn.Linear(784, 128),
-        new nn.ReLU(),
-        new nn.Linear(128, 64),
-        new nn.ReLU(),
-        new nn.Linear(64, 10),
-        new nn.LogSoftmax(1),
-      ).to(device);
+      const model = mnistModel().to(device);
       const opt = new optim.Adam(model.parameters(), { lr: 0.003 });
       // The dataset lives on the device, so each batch is one indexSelect there.
       const ds = new data.TensorDataset(images.to(device), labels.to(device));
