@@ -1,6 +1,8 @@
-/** Every op, as a free function; Tensor methods forward here. */
-export { asTensor, dimArg, onesLikeOf, shapeArgs } from "./operand.ts";
-export { clone, contiguous, to, toAsync } from "./copy.ts";
+/**
+ * Every public op, as a free function; the root mod.ts re-exports this file whole, and Tensor
+ * methods forward here. Helpers that other modules need but users do not live in internal.ts.
+ */
+export { clone } from "./copy.ts";
 export { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view } from "./view.ts";
 export { index, type IndexSpec, narrow, type Slice } from "./indexing.ts";
 export { cat, chunk, split, stack } from "./join.ts";
@@ -35,10 +37,8 @@ export {
   prod,
   std,
   sum,
-  sumTo,
   type ValuesIndices,
   variance,
 } from "./reduce.ts";
-export { crossEntropyRows, logSoftmax, softmax } from "./softmax.ts";
+export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
-export { assignInPlace } from "./inplace.ts";

@@ -78,10 +78,6 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
   return operands(op, at, b);
 }
 
-export function dimArg(op: string, dim: number, ndim: number): number {
-  return normalizeDim(op, dim, ndim);
-}
-
 /** Accepts both f(2, 3) and f([2, 3]) for shape-like varargs. */
 export function shapeArgs(args: readonly (number | readonly number[])[]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return [...(args[0] as readonly number[])];

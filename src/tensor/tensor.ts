@@ -7,13 +7,14 @@ import { type Backend, getBackend, type Storage, type View } from "../backend/ba
 import { AccumulateGrad, type Node } from "../autograd/node.ts";
 import { runBackward } from "../autograd/engine.ts";
 import { type Device, type DType, isFloat, type TypedArray } from "./dtype.ts";
-import { isContiguousLayout, numelOf, shapeStr } from "./shape.ts";
+import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "./shape.ts";
 import { frozen, frozenContiguousStrides } from "./intern.ts";
 import { formatTensor } from "./format.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { tensorBundleAsync } from "../display/tensor_html.ts";
 import { toNested } from "./nested.ts";
 import * as ops from "../ops/mod.ts";
+import * as internal from "../ops/internal.ts";
 import type { IndexSpec } from "../ops/indexing.ts";
 
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -115,7 +116,7 @@ export class Tensor implements View {
   size(dim: number): number;
   size(dim?: number): readonly number[] | number {
     if (dim === undefined) return this.shape;
-    return this.shape[ops.dimArg("size", dim, this.ndim)];
+    return this.shape[normalizeDim("size", dim, this.ndim)];
   }
 
   isContiguous(): boolean {
@@ -215,9 +216,9 @@ export class Tensor implements View {
             "t.backward(onesLike(t)).",
         );
       }
-      g = ops.onesLikeOf(this);
+      g = internal.onesLikeOf(this);
     } else {
-      g = ops.asTensor(gradient, this);
+      g = internal.asTensor(gradient, this);
       if (g.shape.join() !== this.shape.join()) {
         throw new Error(
           `backward: gradient has shape ${shapeStr(g.shape)} but the tensor has shape ${
@@ -315,18 +316,18 @@ export class Tensor implements View {
 
   /** Converts to a dtype and/or moves to a device; returns this tensor when nothing changes. */
   to(target: DType | Device | { dtype?: DType; device?: Device }): Tensor {
-    return ops.to(this, target);
+    return internal.to(this, target);
   }
   /**
    * Like to(), and also moves off devices that can only be read asynchronously
    * (`await t.toAsync("cpu")` brings a webgpu tensor back).
    */
   toAsync(target: DType | Device | { dtype?: DType; device?: Device }): Promise<Tensor> {
-    return ops.toAsync(this, target);
+    return internal.toAsync(this, target);
   }
   /** A CPU copy (or this tensor, if it is on the CPU already); works from every device. */
   cpu(): Promise<Tensor> {
-    return ops.toAsync(this, "cpu");
+    return internal.toAsync(this, "cpu");
   }
 
   /**
@@ -342,19 +343,19 @@ export class Tensor implements View {
   }
 
   float(): Tensor {
-    return ops.to(this, "float32");
+    return internal.to(this, "float32");
   }
   double(): Tensor {
-    return ops.to(this, "float64");
+    return internal.to(this, "float64");
   }
   int(): Tensor {
-    return ops.to(this, "int32");
+    return internal.to(this, "int32");
   }
   bool(): Tensor {
-    return ops.to(this, "bool");
+    return internal.to(this, "bool");
   }
   contiguous(): Tensor {
-    return ops.contiguous(this);
+    return internal.contiguous(this);
   }
   clone(): Tensor {
     return ops.clone(this);
@@ -363,10 +364,10 @@ export class Tensor implements View {
   // ---- shape and views ------------------------------------------------------------------
 
   reshape(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.reshape(this, ops.shapeArgs(shape));
+    return ops.reshape(this, internal.shapeArgs(shape));
   }
   view(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.view(this, ops.shapeArgs(shape));
+    return ops.view(this, internal.shapeArgs(shape));
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return ops.flatten(this, startDim, endDim);
@@ -381,14 +382,14 @@ export class Tensor implements View {
     return ops.transpose(this, dim0, dim1);
   }
   permute(...dims: number[] | [readonly number[]]): Tensor {
-    return ops.permute(this, ops.shapeArgs(dims));
+    return ops.permute(this, internal.shapeArgs(dims));
   }
   /** All dims reversed (the matrix transpose for 2-D tensors). */
   get T(): Tensor {
     return ops.permute(this, this.shape.map((_, i) => this.ndim - 1 - i));
   }
   expand(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.expand(this, ops.shapeArgs(shape));
+    return ops.expand(this, internal.shapeArgs(shape));
   }
   expandAs(other: Tensor): Tensor {
     return ops.expand(this, other.shape);
@@ -592,30 +593,30 @@ export class Tensor implements View {
 
   /** Copies src (broadcast to this shape) into this tensor's memory. */
   copy_(src: TensorLike): this {
-    ops.assignInPlace("copy_", this, src);
+    internal.assignInPlace("copy_", this, src);
     return this;
   }
   fill_(value: number): this {
-    ops.assignInPlace("fill_", this, value);
+    internal.assignInPlace("fill_", this, value);
     return this;
   }
   zero_(): this {
     return this.fill_(0);
   }
   add_(other: TensorLike, alpha?: number): this {
-    ops.assignInPlace("add_", this, ops.add(this.detach(), other, alpha));
+    internal.assignInPlace("add_", this, ops.add(this.detach(), other, alpha));
     return this;
   }
   sub_(other: TensorLike, alpha?: number): this {
-    ops.assignInPlace("sub_", this, ops.sub(this.detach(), other, alpha));
+    internal.assignInPlace("sub_", this, ops.sub(this.detach(), other, alpha));
     return this;
   }
   mul_(other: TensorLike): this {
-    ops.assignInPlace("mul_", this, ops.mul(this.detach(), other));
+    internal.assignInPlace("mul_", this, ops.mul(this.detach(), other));
     return this;
   }
   div_(other: TensorLike): this {
-    ops.assignInPlace("div_", this, ops.div(this.detach(), other));
+    internal.assignInPlace("div_", this, ops.div(this.detach(), other));
     return this;
   }
 }

@@ -1,6 +1,7 @@
 /** Activation functions, as torch.nn.functional. */
 import type { Tensor, TensorLike } from "../../tensor/tensor.ts";
 import * as ops from "../../ops/mod.ts";
+import * as internal from "../../ops/internal.ts";
 
 export function relu(input: TensorLike): Tensor {
   return ops.relu(input);
@@ -25,7 +26,7 @@ export interface GeluOptions {
 
 /** GELU: x·Φ(x) = x/2·(1 + erf(x/√2)), or its tanh approximation with { approximate: "tanh" }. */
 export function gelu(input: TensorLike, { approximate = "none" }: GeluOptions = {}): Tensor {
-  const x = ops.asTensor(input);
+  const x = internal.asTensor(input);
   if (approximate === "tanh") {
     // x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
     const inner = ops.mul(ops.add(x, ops.mul(ops.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));

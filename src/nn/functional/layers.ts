@@ -6,10 +6,11 @@ import { arange, rand } from "../../tensor/creation.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";
+import * as internal from "../../ops/internal.ts";
 
 /** y = x·Wᵀ + b, with weight [outFeatures, inFeatures] and bias [outFeatures]. */
 export function linear(input: TensorLike, weight: Tensor, bias?: Tensor | null): Tensor {
-  const x = ops.asTensor(input);
+  const x = internal.asTensor(input);
   const inFeatures = weight.shape[weight.ndim - 1];
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
     throw new Error(
@@ -46,20 +47,20 @@ export function dropout(
   { generator }: DropoutOptions = {},
 ): Tensor {
   checkP("dropout", p);
-  const x = ops.asTensor(input);
+  const x = internal.asTensor(input);
   if (!training || p === 0) return x;
   if (p === 1) return ops.mul(x, 0);
   const dtype = isFloat(x.dtype) ? x.dtype : "float32";
   // As PyTorch: noise = bernoulli(1 - p) / (1 - p), in the input's dtype.
   const noise = noGrad(() =>
-    ops.div(ops.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype), 1 - p)
+    ops.div(internal.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype), 1 - p)
   );
   return ops.mul(x, noise);
 }
 
 /** Int class labels [...] -> one-hot int32 [..., numClasses] (numClasses -1: max label + 1). */
 export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
-  const idx = indices instanceof Tensor ? indices : ops.asTensor(indices, undefined, "int32");
+  const idx = indices instanceof Tensor ? indices : internal.asTensor(indices, undefined, "int32");
   if (idx.dtype !== "int32") {
     throw new Error(
       `oneHot: indices must be an int32 tensor, got ${idx.dtype}. Convert them with .int().`,
@@ -73,7 +74,7 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
           "the largest label would need an asynchronous read. Pass oneHot(labels, numClasses).",
       );
     }
-    return ops.to(
+    return internal.to(
       ops.eq(ops.unsqueeze(idx, -1), arange(numClasses, { device: idx.device })),
       "int32",
     );
@@ -93,7 +94,7 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
       `oneHot: class value ${max} is too large for numClasses=${n}; values must be below ${n}.`,
     );
   }
-  return ops.to(ops.eq(ops.unsqueeze(idx, -1), arange(n, { device: idx.device })), "int32");
+  return internal.to(ops.eq(ops.unsqueeze(idx, -1), arange(n, { device: idx.device })), "int32");
 }
 
 /** Checks integer indices against [0, num) on the CPU, where they can be read synchronously. */
@@ -112,7 +113,7 @@ function checkIndices(op: string, idx: Tensor, num: number): void {
 
 /** Rows of weight [num, dim] picked by int32 indices of any shape: output [...indices, dim]. */
 export function embedding(input: TensorLike, weight: Tensor): Tensor {
-  const idx = input instanceof Tensor ? input : ops.asTensor(input, undefined, "int32");
+  const idx = input instanceof Tensor ? input : internal.asTensor(input, undefined, "int32");
   if (idx.dtype !== "int32") {
     throw new Error(
       `embedding: indices must be an int32 tensor, got ${idx.dtype} of shape ${
@@ -147,7 +148,7 @@ export function batchNorm(
   { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions =
     {},
 ): Tensor {
-  const x = ops.asTensor(input);
+  const x = internal.asTensor(input);
   if (x.ndim < 2) {
     throw new Error(
       `batchNorm: expected an input with a batch and a channel dim ([N, C] or [N, C, L]), got ${

@@ -9,6 +9,7 @@ import { flattenNested } from "../../tensor/nested.ts";
 import { record } from "../../autograd/node.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";
+import * as internal from "../../ops/internal.ts";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -59,8 +60,8 @@ function reduce(loss: Tensor, reduction: Reduction): Tensor {
 
 /** Input and target of an elementwise loss, both in one float dtype and of the same shape. */
 function pair(name: string, input: TensorLike, target: TensorLike): [Tensor, Tensor, DType] {
-  const x0 = ops.asTensor(input);
-  const y0 = ops.asTensor(target, x0);
+  const x0 = internal.asTensor(input);
+  const y0 = internal.asTensor(target, x0);
   const dtype = floatTypeFor(promoteTypes(x0.dtype, y0.dtype));
   if (!sameShape(x0.shape, y0.shape)) {
     const hint = x0.numel() === y0.numel()
@@ -73,7 +74,7 @@ function pair(name: string, input: TensorLike, target: TensorLike): [Tensor, Ten
       }; they must be the same.${hint}`,
     );
   }
-  return [ops.to(x0, dtype), ops.to(y0, dtype), dtype];
+  return [internal.to(x0, dtype), internal.to(y0, dtype), dtype];
 }
 
 /** An optional elementwise weight, constant, in `dtype`, that must broadcast to `shape`. */
@@ -94,7 +95,7 @@ function elementWeight(
       }.`,
     );
   }
-  return ops.to(w.detach(), dtype);
+  return internal.to(w.detach(), dtype);
 }
 
 // ---- regression ---------------------------------------------------------------------------
@@ -259,7 +260,7 @@ export function binaryCrossEntropyWithLogitsAs(
 
 /** A float input with a class dim: [C], [N, C] or [N, C, d1, ...]. */
 function classInput(name: string, input: TensorLike): Tensor {
-  const x = ops.asTensor(input);
+  const x = internal.asTensor(input);
   if (!isFloat(x.dtype)) {
     throw new Error(
       `${name}: input must be floating point (scores or log-probabilities), got ${x.dtype}. ` +
@@ -290,7 +291,7 @@ function classWeight(name: string, weight: Tensor | null | undefined, x: Tensor)
       }.`,
     );
   }
-  return ops.to(weight.detach(), x.dtype);
+  return internal.to(weight.detach(), x.dtype);
 }
 
 /** Moves the class dim last and flattens the rest: [M, C]. */
@@ -341,7 +342,7 @@ function nllRows(
   const ignored = ops.eq(t, ignoreIndex);
   const safe = ops.where(ignored, 0, t);
   const picked = ops.reshape(ops.gather(logp, 1, ops.unsqueeze(safe, 1)), [-1]);
-  const keep = ops.to(ops.logicalNot(ignored), logp.dtype);
+  const keep = internal.to(ops.logicalNot(ignored), logp.dtype);
   const weights = weight ? ops.mul(ops.indexSelect(weight, 0, safe), keep) : keep;
   return { losses: ops.neg(ops.mul(picked, weights)), weights, keep };
 }
@@ -358,7 +359,7 @@ function asIndexTarget(name: string, target: TensorLike): Tensor {
     }
     return target;
   }
-  return ops.asTensor(target, undefined, "int32");
+  return internal.asTensor(target, undefined, "int32");
 }
 
 /**
@@ -424,14 +425,14 @@ export function crossEntropyAs(
   if (!probabilities && !w && labelSmoothing === 0 && x._backend.crossEntropyRows) {
     // The plain case in one kernel where the backend has it (webgpu): fewer dispatches.
     const t = indexTarget(name, x, asIndexTarget(name, target), ignoreIndex);
-    const losses = ops.crossEntropyRows(rowsOf(x), t, ignoreIndex);
+    const losses = internal.crossEntropyRows(rowsOf(x), t, ignoreIndex);
     if (r === "none") return ops.reshape(losses, indexShape(x));
     if (r === "sum") return ops.sum(losses);
-    return ops.div(ops.sum(losses), ops.sum(ops.to(ops.ne(t, ignoreIndex), x.dtype)));
+    return ops.div(ops.sum(losses), ops.sum(internal.to(ops.ne(t, ignoreIndex), x.dtype)));
   }
   const logp = ops.logSoftmax(x, classDim);
   if (probabilities) {
-    const y = ops.asTensor(target, x, x.dtype);
+    const y = internal.asTensor(target, x, x.dtype);
     if (!sameShape(y.shape, x.shape)) {
       throw new Error(
         `${name}: got a ${y.dtype} target of shape ${
@@ -443,8 +444,8 @@ export function crossEntropyAs(
       );
     }
     const smoothed = labelSmoothing > 0
-      ? ops.add(ops.mul(ops.to(y, x.dtype), 1 - labelSmoothing), labelSmoothing / c)
-      : ops.to(y, x.dtype);
+      ? ops.add(ops.mul(internal.to(y, x.dtype), 1 - labelSmoothing), labelSmoothing / c)
+      : internal.to(y, x.dtype);
     const wShape = x.shape.map((s, i) => (i === classDim ? s : 1));
     let terms = ops.mul(logp, smoothed);
     if (w) terms = ops.mul(terms, ops.reshape(w, wShape));

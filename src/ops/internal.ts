@@ -1,0 +1,6 @@
+/** Op helpers the library's other modules use but users do not: not re-exported by mod.ts. */
+export { asTensor, onesLikeOf, shapeArgs } from "./operand.ts";
+export { contiguous, to, toAsync } from "./copy.ts";
+export { sumTo } from "./reduce.ts";
+export { crossEntropyRows } from "./softmax.ts";
+export { assignInPlace } from "./inplace.ts";
