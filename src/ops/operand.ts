@@ -9,7 +9,6 @@ import {
 } from "../tensor/dtype.ts";
 import { flattenNested } from "../tensor/nested.ts";
 import { getBackend, type Storage } from "../backend/backend.ts";
-import { normalizeDim } from "../tensor/shape.ts";
 
 /** A new tensor over freshly computed contiguous storage. */
 export function fromStorage(
