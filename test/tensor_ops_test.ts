@@ -847,3 +847,14 @@ Deno.test("erf and log1p as methods and free functions", () => {
   assert.ok(Math.abs((log1p(tiny).toArray() as number[])[0] - 9.9999999995e-11) < 1e-24);
   close(erf(tensor([2])).toArray(), [0.9953222650189527]);
 });
+
+Deno.test("max/min along a dim destructure as PyTorch's (values, indices) namedtuple", () => {
+  const x = tensor([[1, 5, 2], [7, 0, 3]]);
+  const [values, indices] = x.max(1);
+  assert.deepEqual(values.toArray(), [5, 7]);
+  assert.deepEqual(indices.toArray(), [1, 0]);
+  const r = x.min(0);
+  assert.equal(r[0], r.values);
+  assert.equal(r[1], r.indices);
+  assert.deepEqual(r.indices.toArray(), [0, 1, 0]);
+});

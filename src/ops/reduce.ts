@@ -1,4 +1,5 @@
 /** Reductions (sum, mean, prod, max, min, argmax, argmin, var, std, logsumexp) and sumTo. */
+import { type ValuesIndices, valuesIndices } from "./values_indices.ts";
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
@@ -13,11 +14,6 @@ import { exp, log, sqrt } from "./unary.ts";
 import { scatterAdd } from "./gather.ts";
 
 export type DimArg = number | readonly number[] | null | undefined;
-
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
-}
 
 function reducedDims(op: string, x: Tensor, dim: DimArg): number[] {
   if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
@@ -133,11 +129,11 @@ function extreme(
     (g, [idx]) => [scatterAdd(zerosOf(inShape, dtype, device), d, idx, g)],
     [indices],
   );
-  if (keepdim) return { values, indices };
-  return {
-    values: reshape(values, outShape(x, [d], false)),
-    indices: reshape(indices, outShape(x, [d], false)),
-  };
+  if (keepdim) return valuesIndices(values, indices);
+  return valuesIndices(
+    reshape(values, outShape(x, [d], false)),
+    reshape(indices, outShape(x, [d], false)),
+  );
 }
 
 export function max(x: TensorLike): Tensor;
