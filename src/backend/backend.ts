@@ -37,7 +37,36 @@ export type UnaryOp =
   | "leakyRelu" // param: negative slope
   | "clamp" // params: min, max
   | "not"
-  | "isPositive"; // x > 0 as 1/0, for ReLU's backward mask
+  | "isPositive" // x > 0 as 1/0, for ReLU's backward mask
+  | MathUnaryOp;
+
+/** Issue 12's elementwise math; float-valued unless noted. */
+export type MathUnaryOp =
+  | "floor"
+  | "ceil"
+  | "round" // params: 10^|decimals|, 1 when decimals <= 0 (divide first), as torch.round
+  | "trunc"
+  | "frac"
+  | "reciprocal"
+  | "rsqrt"
+  | "exp2"
+  | "expm1"
+  | "log2"
+  | "log10"
+  | "tan"
+  | "asin"
+  | "acos"
+  | "atan"
+  | "sinh"
+  | "cosh"
+  | "asinh"
+  | "acosh"
+  | "atanh"
+  | "isnan" // bool results from here on
+  | "isinf"
+  | "isfinite"
+  | "signbit"
+  | "nanToNum"; // params: nan, posinf, neginf replacements
 
 export type BinaryOp =
   | "add"
@@ -54,7 +83,11 @@ export type BinaryOp =
   | "gt"
   | "ge"
   | "and"
-  | "or";
+  | "or"
+  | MathBinaryOp;
+
+/** Issue 12's binary elementwise math; remainder, fmod and floorDivide also on int32. */
+export type MathBinaryOp = "atan2" | "hypot" | "remainder" | "fmod" | "floorDivide" | "xor";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 

@@ -50,7 +50,7 @@ interface Saves {
   out?: boolean;
 }
 
-function arith(
+export function arith(
   op: BinaryOp,
   a: TensorLike,
   b: TensorLike,

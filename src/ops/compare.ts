@@ -17,6 +17,9 @@ export const ge = (a: TensorLike, b: TensorLike): Tensor => compare("ge", a, b);
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor =>
   compare("and", a, b, "logicalAnd");
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare("or", a, b, "logicalOr");
+/** True where exactly one of the two is nonzero (NaN counts as nonzero), any dtypes. */
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor =>
+  compare("xor", a, b, "logicalXor");
 
 export function logicalNot(input: TensorLike): Tensor {
   const x = asTensor(input);

@@ -26,8 +26,54 @@ export {
   sqrt,
   tanh,
 } from "./unary.ts";
-export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne } from "./compare.ts";
+export {
+  eq,
+  ge,
+  gt,
+  le,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  lt,
+  ne,
+} from "./compare.ts";
 export { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./reduce.ts";
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
+export {
+  ceil,
+  floor,
+  floorDivide,
+  fmod,
+  frac,
+  remainder,
+  round,
+  type RoundOptions,
+  trunc,
+} from "./rounding.ts";
+export {
+  acos,
+  acosh,
+  asin,
+  asinh,
+  atan,
+  atan2,
+  atanh,
+  clampMax,
+  clampMin,
+  cosh,
+  exp2,
+  expm1,
+  hypot,
+  lerp,
+  log10,
+  log2,
+  reciprocal,
+  rsqrt,
+  sinh,
+  square,
+  tan,
+} from "./math.ts";
+export { isfinite, isinf, isnan, nanToNum, type NanToNumOptions, signbit } from "./classify.ts";

@@ -9,7 +9,7 @@ import { ge, gt, le } from "./compare.ts";
 import { where } from "./where.ts";
 import { logicalAnd } from "./compare.ts";
 
-function apply(
+export function apply(
   op: UnaryOp,
   x: Tensor,
   dtype: DType,

@@ -529,6 +529,157 @@ export class Tensor implements View {
     return ops.logicalOr(this, other);
   }
 
+  // ---- elementwise math (issue 12) ----
+
+  floor(): Tensor {
+    return ops.floor(this);
+  }
+  ceil(): Tensor {
+    return ops.ceil(this);
+  }
+  /** Half to even, as torch.round; `{ decimals }` rounds to that many digits. */
+  round(options?: ops.RoundOptions): Tensor {
+    return ops.round(this, options);
+  }
+  trunc(): Tensor {
+    return ops.trunc(this);
+  }
+  frac(): Tensor {
+    return ops.frac(this);
+  }
+  /** Python's %: the result takes the divisor's sign. */
+  remainder(other: TensorLike): Tensor {
+    return ops.remainder(this, other);
+  }
+  /** C's fmod: the result takes the dividend's sign. */
+  fmod(other: TensorLike): Tensor {
+    return ops.fmod(this, other);
+  }
+  floorDivide(other: TensorLike): Tensor {
+    return ops.floorDivide(this, other);
+  }
+  reciprocal(): Tensor {
+    return ops.reciprocal(this);
+  }
+  rsqrt(): Tensor {
+    return ops.rsqrt(this);
+  }
+  square(): Tensor {
+    return ops.square(this);
+  }
+  exp2(): Tensor {
+    return ops.exp2(this);
+  }
+  expm1(): Tensor {
+    return ops.expm1(this);
+  }
+  log2(): Tensor {
+    return ops.log2(this);
+  }
+  log10(): Tensor {
+    return ops.log10(this);
+  }
+  tan(): Tensor {
+    return ops.tan(this);
+  }
+  asin(): Tensor {
+    return ops.asin(this);
+  }
+  acos(): Tensor {
+    return ops.acos(this);
+  }
+  atan(): Tensor {
+    return ops.atan(this);
+  }
+  atan2(other: TensorLike): Tensor {
+    return ops.atan2(this, other);
+  }
+  sinh(): Tensor {
+    return ops.sinh(this);
+  }
+  cosh(): Tensor {
+    return ops.cosh(this);
+  }
+  asinh(): Tensor {
+    return ops.asinh(this);
+  }
+  acosh(): Tensor {
+    return ops.acosh(this);
+  }
+  atanh(): Tensor {
+    return ops.atanh(this);
+  }
+  hypot(other: TensorLike): Tensor {
+    return ops.hypot(this, other);
+  }
+  /** this + weight * (end - this). */
+  lerp(end: TensorLike, weight: TensorLike): Tensor {
+    return ops.lerp(this, end, weight);
+  }
+  isnan(): Tensor {
+    return ops.isnan(this);
+  }
+  isinf(): Tensor {
+    return ops.isinf(this);
+  }
+  isfinite(): Tensor {
+    return ops.isfinite(this);
+  }
+  signbit(): Tensor {
+    return ops.signbit(this);
+  }
+  nanToNum(options?: ops.NanToNumOptions | number): Tensor {
+    return ops.nanToNum(this, options);
+  }
+  logicalXor(other: TensorLike): Tensor {
+    return ops.logicalXor(this, other);
+  }
+  clampMin(min: number): Tensor {
+    return ops.clampMin(this, min);
+  }
+  clampMax(max: number): Tensor {
+    return ops.clampMax(this, max);
+  }
+  // In place, outside autograd, for ops that keep the dtype (PyTorch refuses a dtype change).
+  floor_(): this {
+    return this.#assignMath("floor_", ops.floor(this.detach()));
+  }
+  ceil_(): this {
+    return this.#assignMath("ceil_", ops.ceil(this.detach()));
+  }
+  round_(options?: ops.RoundOptions): this {
+    return this.#assignMath("round_", ops.round(this.detach(), options));
+  }
+  trunc_(): this {
+    return this.#assignMath("trunc_", ops.trunc(this.detach()));
+  }
+  frac_(): this {
+    return this.#assignMath("frac_", ops.frac(this.detach()));
+  }
+  clamp_(min?: number | null, max?: number | null): this {
+    return this.#assignMath("clamp_", ops.clamp(this.detach(), min, max));
+  }
+  clampMin_(min: number): this {
+    return this.#assignMath("clampMin_", ops.clampMin(this.detach(), min));
+  }
+  clampMax_(max: number): this {
+    return this.#assignMath("clampMax_", ops.clampMax(this.detach(), max));
+  }
+  nanToNum_(options?: ops.NanToNumOptions | number): this {
+    return this.#assignMath("nanToNum_", ops.nanToNum(this.detach(), options));
+  }
+  #assignMath(op: string, result: Tensor): this {
+    if (result.dtype !== this.dtype) {
+      throw new Error(
+        `${op}: the result would be ${result.dtype} but the tensor is ${this.dtype}, and an ` +
+          "in-place op cannot change the dtype (as in PyTorch). Use the out-of-place op " +
+          `(${op.slice(0, -1)}) or convert first.`,
+      );
+    }
+    internal.assignInPlace(op, this, result);
+    return this;
+  }
+
   // ---- reductions -----------------------------------------------------------------------
 
   sum(dim?: number | readonly number[] | null, keepdim = false): Tensor {

@@ -6,6 +6,7 @@
  */
 import type { TypedArray } from "../../tensor/dtype.ts";
 import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import { MATH } from "./math.ts";
 
 export interface Operand {
   readonly data: TypedArray;
@@ -23,6 +24,7 @@ type Kernel = (
   C: Operand | undefined,
   p0: number,
   p1: number,
+  p2: number,
 ) => void;
 
 const NAMES = ["a", "b", "c"];
@@ -90,16 +92,26 @@ for (let r = 0; r < rows; r++) {
   }
 }`;
   }
-  return new Function("out", "n", "shape", "A", "B", "C", "p0", "p1", `${head}\n${body}`) as Kernel;
+  // Expressions reach helpers that JS's Math lacks (math.ts) as M.name(...): a closure
+  // constant, so V8 can still inline them.
+  const make = new Function(
+    "M",
+    `return function kernel(out, n, shape, A, B, C, p0, p1, p2) {\n${head}\n${body}\n};`,
+  );
+  return make(MATH) as Kernel;
 }
 
-/** Runs `expr` (in variables a, b, c and params p0, p1) over same-shaped operands into out. */
+/**
+ * Runs `expr` (in variables a, b, c, params p0, p1, p2 and math.ts's helpers as M.*) over
+ * same-shaped operands into out.
+ */
 export function runElementwise(
   expr: string,
   out: TypedArray,
   operands: readonly Operand[],
   p0 = 0,
   p1 = 0,
+  p2 = 0,
 ): void {
   const shape = operands[0].shape;
   const n = numelOf(shape);
@@ -118,5 +130,5 @@ export function runElementwise(
     k = build(expr, modes);
     byLayout.set(code, k);
   }
-  k(out, n, shape, operands[0], operands[1], operands[2], p0, p1);
+  k(out, n, shape, operands[0], operands[1], operands[2], p0, p1, p2);
 }

@@ -22,6 +22,7 @@ import {
   scatterAddInto,
 } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
+import { MATH_BINARY, MATH_BINARY_INT, MATH_UNARY, MATH_UNARY_F32 } from "./math.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
 const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
@@ -40,8 +41,9 @@ const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
   relu: "(a > 0 || a !== a ? a : 0)", // NaN passes through, as in PyTorch
   leakyRelu: "(a > 0 ? a : a * p0)",
   clamp: "(a < p0 ? (p0 > p1 ? p1 : p0) : a > p1 ? p1 : a)", // min > max gives max, as torch
-  not: "(a ? 0 : 1)",
+  not: "(a === 0 ? 1 : 0)", // NaN is true, as any nonzero (JS would call it falsy)
   isPositive: "(a > 0 ? 1 : 0)",
+  ...MATH_UNARY,
 };
 
 const BINARY: Record<BinaryOp, string> = {
@@ -58,8 +60,9 @@ const BINARY: Record<BinaryOp, string> = {
   le: "(a <= b ? 1 : 0)",
   gt: "(a > b ? 1 : 0)",
   ge: "(a >= b ? 1 : 0)",
-  and: "(a && b ? 1 : 0)",
-  or: "(a || b ? 1 : 0)",
+  and: "(a !== 0 && b !== 0 ? 1 : 0)",
+  or: "(a !== 0 || b !== 0 ? 1 : 0)",
+  ...MATH_BINARY,
 };
 
 const SQRT_PI = Math.sqrt(Math.PI);
@@ -130,13 +133,17 @@ export const cpuBackend: Backend = {
       for (let i = 0; i < out.length; i++) out[i] = erf(out[i]);
       return out;
     }
-    runElementwise(castExpr(UNARY[op], outDtype), out, [operand(x)], params[0], params[1]);
+    const expr = (outDtype === "float32" && MATH_UNARY_F32[op as keyof typeof MATH_UNARY_F32]) ||
+      UNARY[op];
+    runElementwise(castExpr(expr, outDtype), out, [operand(x)], params[0], params[1], params[2]);
     return out;
   },
 
   binary(op: BinaryOp, a: View, b: View, outDtype: DType): TypedArray {
     const out = typedArrayFor(outDtype, numelOf(a.shape));
-    runElementwise(castExpr(BINARY[op], outDtype), out, [operand(a), operand(b)]);
+    const expr = (outDtype === "int32" && MATH_BINARY_INT[op as keyof typeof MATH_BINARY_INT]) ||
+      BINARY[op];
+    runElementwise(castExpr(expr, outDtype), out, [operand(a), operand(b)]);
     return out;
   },
 

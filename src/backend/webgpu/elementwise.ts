@@ -48,6 +48,34 @@ const UNARY: Record<UnaryOp, Expr> = {
     `select(select(a, ${c}(p1), a > ${c}(p1)), select(${c}(p0), ${c}(p1), p0 > p1), a < ${c}(p0))`,
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
   isPositive: (c) => `select(${c}(0), ${c}(1), a > ${c}(0))`,
+  // Issue 12's math. Float ones always run in f32 (the op promotes ints first); the tests
+  // below also see int inputs, where they have fixed answers.
+  floor: () => "floor(a)",
+  ceil: () => "ceil(a)",
+  round: () => "round_(a, p0, p1)",
+  trunc: () => "trunc(a)",
+  frac: () => "a - trunc(a)",
+  reciprocal: () => "1.0 / a",
+  rsqrt: () => "1.0 / sqrt(a)", // inverseSqrt is undefined at 0; this gives inf (and -inf at -0)
+  exp2: () => "exp2_(a)",
+  expm1: () => "expm1_(a)",
+  log2: () => "log2_(a)",
+  log10: () => "log10_(a)",
+  tan: () => "tan_(a)",
+  asin: () => "asin_(a)",
+  acos: () => "acos_(a)",
+  atan: () => "atan_(a)",
+  sinh: () => "sinh_(a)",
+  cosh: () => "cosh_(a)",
+  asinh: () => "asinh_(a)",
+  acosh: () => "acosh_(a)",
+  atanh: () => "atanh_(a)",
+  isnan: (c) => (c === "f32" ? "select(0.0, 1.0, isnan_(a))" : "0"),
+  isinf: (c) => (c === "f32" ? "select(0.0, 1.0, isinf_(a))" : "0"),
+  isfinite: (c) => (c === "f32" ? "select(0.0, 1.0, isfinite_(a))" : "1"),
+  signbit: (c) => (c === "f32" ? "select(0.0, 1.0, signbit_(a))" : "select(0, 1, a < 0)"),
+  nanToNum: () =>
+    "select(select(select(a, p2, isinf_(a) && a < 0.0), p1, isinf_(a) && a > 0.0), p0, isnan_(a))",
 };
 
 const cmp = (op: string): Expr => (c) => `select(${c}(0), ${c}(1), a ${op} b)`;
@@ -68,6 +96,13 @@ const BINARY: Record<BinaryOp, Expr> = {
   ge: cmp(">="),
   and: (c) => `select(${c}(0), ${c}(1), a != ${c}(0) && b != ${c}(0))`,
   or: (c) => `select(${c}(0), ${c}(1), a != ${c}(0) || b != ${c}(0))`,
+  atan2: () => "atan2_(a, b)",
+  hypot: () => "hypot_(a, b)",
+  // Integer division by zero gives 0: a GPU kernel cannot raise (the CPU does).
+  remainder: (c) => (c === "f32" ? "remainder_(a, b)" : "remainder_i(a, b)"),
+  fmod: (c) => (c === "f32" ? "fmod_(a, b)" : "fmod_i(a, b)"),
+  floorDivide: (c) => (c === "f32" ? "floordiv_(a, b)" : "floordiv_i(a, b)"),
+  xor: (c) => `select(${c}(0), ${c}(1), (a != ${c}(0)) != (b != ${c}(0)))`,
 };
 
 const WHERE: Expr = () => "select(b, a, cond)";
@@ -134,6 +169,7 @@ function run(
     }
     lines.push(`let pbase = 2 + nd * ${k + 1} + ${k};`);
     lines.push(`let p0 = ${param("pbase")};`, `let p1 = ${param("pbase + 1")};`);
+    lines.push(`let p2 = ${param("pbase + 2")};`);
     const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
     lines.push(`out[i] = ${store(expr(c, nan), c, outType)};`);
     return `${MATH_HELPERS}
@@ -145,7 +181,7 @@ fn main(${MAIN_ARGS}) {
   });
   const ints = [n, shape.length, ...shape];
   for (const v of operands) ints.push(v.offset, ...v.strides);
-  const floats = [params[0] ?? 0, params[1] ?? 0];
+  const floats = [params[0] ?? 0, params[1] ?? 0, params[2] ?? 0];
   rt.dispatch(
     pipeline,
     [...inputs, out.live(name)],
