@@ -5,6 +5,7 @@
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { type DType, floatTypeFor, promoteTypes } from "../tensor/dtype.ts";
+import { broadcastShapes } from "../tensor/shape.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { asTensor, operands } from "./operand.ts";
@@ -194,6 +195,8 @@ export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Te
         `Move it with .to('${s0.device}').`,
     );
   }
+  // Checked here so that a mismatch names lerp, not the sub inside it.
+  broadcastShapes("lerp", s0.shape, e0.shape, ...(wt ? [wt.shape] : []));
   let dt: DType = floatTypeFor(promoted);
   if (wt) dt = floatTypeFor(promoteTypes(dt, wt.dtype));
   const s = to(s0, dt), e = to(e0, dt), w = wt ? to(wt, dt) : (weight as number);

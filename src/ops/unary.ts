@@ -153,9 +153,9 @@ export function clamp(input: TensorLike, min?: number | null, max?: number | nul
     );
   }
   const lo = min ?? -Infinity, hi = max ?? Infinity;
-  const dt = Number.isInteger(lo) && Number.isInteger(hi) || !Number.isFinite(lo + hi)
-    ? arithmeticType(x.dtype)
-    : floatTypeFor(x.dtype);
+  // An omitted bound (±inf) says nothing; a fractional one lifts integers to float, as torch.
+  const whole = (v: number) => !Number.isFinite(v) || Number.isInteger(v);
+  const dt = whole(lo) && whole(hi) ? arithmeticType(x.dtype) : floatTypeFor(x.dtype);
   // The gradient passes where the input lies inside the bounds (bounds included), as in PyTorch.
   return apply(
     "clamp",

@@ -43,9 +43,13 @@ const UNARY: Record<UnaryOp, Expr> = {
   sigmoid: () => "sigmoid_(a)",
   relu: (c, nan) => `select(${c}(0), a, a > ${c}(0) || ${nan("a")})`, // NaN passes, as PyTorch
   leakyRelu: (c) => `select(a * ${c}(p0), a, a > ${c}(0))`,
-  // min > max gives max, as torch.clamp does.
-  clamp: (c) =>
-    `select(select(a, ${c}(p1), a > ${c}(p1)), select(${c}(p0), ${c}(p1), p0 > p1), a < ${c}(p0))`,
+  // min > max gives max, as torch.clamp does; NaN passes (llvmpipe's a < p0 is true for NaN).
+  // Bounds compare as f32: an omitted one is ±inf, which i32() would turn into INT_MIN.
+  clamp: (c, nan) => {
+    const x = c === "f32" ? "a" : "f32(a)";
+    const lo = `select(${c}(p0), ${c}(p1), p0 > p1)`;
+    return `select(select(select(a, ${c}(p1), ${x} > p1), ${lo}, ${x} < p0), a, ${nan("a")})`;
+  },
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
   isPositive: (c) => `select(${c}(0), ${c}(1), a > ${c}(0))`,
   // Issue 12's math. Float ones always run in f32 (the op promotes ints first); the tests

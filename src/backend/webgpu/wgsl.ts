@@ -246,9 +246,11 @@ fn log1p_(x: f32) -> f32 {
   return log(u) * x / (u - 1.0);
 }
 fn expm1_(x: f32) -> f32 {
+  // Kahan's trick is for small x; past 0.5 exp(x) - 1 loses nothing, and um1 * x below could
+  // overflow before the division brings it back.
+  if (abs(x) > 0.5) { return exp(x) - 1.0; }
   let u = exp(x);
   if (u == 1.0) { return x; }
-  if (isinf_(u)) { return u; } // u / log(u) would be inf / inf
   let um1 = u - 1.0;
   if (um1 == -1.0) { return -1.0; }
   return um1 * x / log(u);
