@@ -32,6 +32,7 @@ import {
   isnan,
   lerp,
   log10,
+  log1p,
   log2,
   logicalAnd,
   logicalNot,
@@ -48,6 +49,7 @@ import {
   sinh,
   square,
   tan,
+  tanh,
   type Tensor,
   tensor,
   trunc,
@@ -98,6 +100,9 @@ const table: OpTable = {
   logicalNot: un(logicalNot),
   clampMin: ([x], [b]) => clampMin(x, b),
   clampMax: ([x], [b]) => clampMax(x, b),
+  log1p: un(log1p),
+  tanh: un(tanh),
+  clamp: ([x], [lo, hi]) => x.clamp(lo, hi),
 };
 
 checkCases("ops_elementwise.json", table);
@@ -136,6 +141,9 @@ Deno.test("elementwise: int32 and bool inputs of float functions give float32, a
   assert.deepEqual(lerp(ints, ints.mul(2), 0.5).toArray(), [1.5, 3, 4.5, 10.5]);
   for (const f of [isnan, isinf, isfinite, signbit]) assert.equal(f(ints).dtype, "bool");
   assert.equal(floor(ints).dtype, "int32");
+  assert.equal(ints.clamp(0.5).dtype, "float32");
+  assert.deepEqual(ints.clamp(null, 2.5).toArray(), [1, 2, 2.5, 2.5]);
+  assert.equal(ints.clamp(2).dtype, "int32");
   assert.equal(remainder(ints, 2).dtype, "int32");
   assert.equal(remainder(ints, 2.5).dtype, "float32");
   assert.deepEqual(floorDivide(tensor([-7, 7], { dtype: "int32" }), 2).toArray(), [-4, 3]);

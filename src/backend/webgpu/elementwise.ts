@@ -16,7 +16,7 @@ import {
   LINEAR_INDEX,
   load,
   MAIN_ARGS,
-  MATH_HELPERS,
+  mathHelpersFor,
   param,
   store,
   wgslType,
@@ -176,7 +176,7 @@ function run(
     lines.push(`let p2 = ${param("pbase + 2")};`);
     const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
     lines.push(`out[i] = ${store(expr(c, nan), c, outType)};`);
-    return `${MATH_HELPERS}
+    return `${mathHelpersFor(lines.join("\n"))}
 ${decls}
 @compute @workgroup_size(${WORKGROUP})
 fn main(${MAIN_ARGS}) {

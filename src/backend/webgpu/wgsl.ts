@@ -47,22 +47,11 @@ export const LINEAR_INDEX = `let i = i32(gid.x + gid.y * nwg.x * ${WORKGROUP}u);
 export const MAIN_ARGS =
   "@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>";
 
-// Module-scope WGSL functions may be used before they are declared, so these can follow.
-const MATH_HELPERS_12 = /* wgsl */ `
-fn isinf_(x: f32) -> bool {
-  return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
-}
-fn isfinite_(x: f32) -> bool {
-  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
-}
-fn signbit_(x: f32) -> bool {
-  return (bitcast<u32>(x) & 0x80000000u) != 0u;
-}
-fn inf_() -> f32 { return bitcast<f32>(0x7f800000u); }
-fn nan_() -> f32 { return bitcast<f32>(0x7fc00000u); }
-fn copysign_(m: f32, s: f32) -> f32 {
-  return bitcast<f32>((bitcast<u32>(m) & 0x7fffffffu) | (bitcast<u32>(s) & 0x80000000u));
-}
+/**
+ * Issue 12's math helpers, included only in the shaders that call one of them (see
+ * mathHelpersFor): every elementwise pipeline compiles MATH_HELPERS, and these are long.
+ */
+export const MATH_HELPERS_12 = /* wgsl */ `
 fn rint_(x: f32) -> f32 {
   // Half to even, from exact pieces: x - floor(x) is exact in f32, x + 0.5 is not.
   let f = floor(x);
@@ -242,7 +231,7 @@ export const MATH_HELPERS = /* wgsl */ `
 fn log1p_(x: f32) -> f32 {
   let u = 1.0 + x;
   if (u == 1.0) { return x; }
-  if (isinf_(u)) { return u; } // log(u) / (u - 1) would be inf / inf
+  if (bitcast<u32>(u) == 0x7f800000u) { return u; } // +inf: log(u) / (u - 1) would be inf / inf
   return log(u) * x / (u - 1.0);
 }
 fn expm1_(x: f32) -> f32 {
@@ -256,6 +245,7 @@ fn expm1_(x: f32) -> f32 {
   return um1 * x / log(u);
 }
 fn tanh_(x: f32) -> f32 {
+  if (isnan_(x)) { return x; } // min() below would turn NaN into 10
   // expm1 keeps small arguments accurate; past 10 tanh is 1 in f32 (and exp would overflow).
   let ax = min(abs(x), 10.0);
   let e = expm1_(2.0 * ax);
@@ -294,7 +284,30 @@ fn isnan_(x: f32) -> bool {
   // x != x can be folded away by shader compilers; the bit pattern cannot.
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
 }
-${MATH_HELPERS_12}`;
+fn isinf_(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
+}
+fn isfinite_(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+fn signbit_(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x80000000u) != 0u;
+}
+fn inf_() -> f32 { return bitcast<f32>(0x7f800000u); }
+fn nan_() -> f32 { return bitcast<f32>(0x7fc00000u); }
+fn copysign_(m: f32, s: f32) -> f32 {
+  return bitcast<f32>((bitcast<u32>(m) & 0x7fffffffu) | (bitcast<u32>(s) & 0x80000000u));
+}
+`;
+
+const MATH_12_NAMES = [...MATH_HELPERS_12.matchAll(/fn (\w+)\(/g)].map((m) => `${m[1]}(`);
+
+/** The helpers a shader whose code is `body` needs. */
+export function mathHelpersFor(body: string): string {
+  return MATH_12_NAMES.some((n) => body.includes(n))
+    ? MATH_HELPERS + MATH_HELPERS_12
+    : MATH_HELPERS;
+}
 
 /** One storage binding: its name, element type and access (read unless said). */
 export type BindingSpec = readonly [name: string, element: string, access?: "read_write"];
