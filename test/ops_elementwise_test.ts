@@ -53,6 +53,7 @@ import {
   type Tensor,
   tensor,
   trunc,
+  webgpu,
 } from "gradiente";
 import { checkCases, type OpFn, type OpTable } from "./op_cases.ts";
 
@@ -390,4 +391,59 @@ Deno.test("elementwise errors name the op, the values and the fix", () => {
   throwsWith(() => atan2(tensor([1, 2]), tensor([1, 2, 3])), "atan2", "[2]", "[3]");
   throwsWith(() => ints.clone().clampMin_(0.5), "clampMin_:", "float32", "int32", "clampMin");
   throwsWith(() => tensor([1.5], { requiresGrad: true }).floor_(), "floor_:", "noGrad");
+});
+
+// ---- strided and broadcast layouts -------------------------------------------------------
+
+const gpu = (await webgpu.available()).available;
+
+Deno.test({
+  name: "elementwise: transposed, sliced and expanded views give the contiguous results",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const gen = new Generator(5);
+    const base = randn([4, 6], { generator: gen }).mul(3);
+    const divisor = randn([6], { generator: gen }).abs().add(0.5);
+    const unary: [string, (x: Tensor) => Tensor][] = [
+      ["floor", floor],
+      ["round", (x) => round(x, { decimals: 1 })],
+      ["frac", frac],
+      ["expm1", expm1],
+      ["log2", (x) => log2(x.abs())],
+      ["asinh", asinh],
+      ["atanh", (x) => atanh(x.tanh())],
+      ["signbit", signbit],
+      ["nanToNum", (x) => nanToNum(x.log())],
+    ];
+    const binary: [string, (a: Tensor, b: Tensor) => Tensor][] = [
+      ["remainder", remainder],
+      ["fmod", fmod],
+      ["floorDivide", floorDivide],
+      ["atan2", atan2],
+      ["hypot", hypot],
+      ["logicalXor", (a, b) => logicalXor(a.gt(0), b.gt(1))],
+    ];
+    for (const device of gpu ? ["cpu", "webgpu"] as const : ["cpu"] as const) {
+      const x = device === "cpu" ? base : base.to(device);
+      const d = device === "cpu" ? divisor : divisor.to(device);
+      const views = [x.T, x.index(":", "::2"), x.index("1:3").index(":", "::-1")];
+      for (const [name, f] of unary) {
+        for (const v of views) {
+          const got = Array.from(await f(v).data()),
+            want = Array.from(await f(v.contiguous()).data());
+          assert.deepEqual(got, want, `${name} on ${device}`);
+        }
+      }
+      for (const [name, f] of binary) {
+        // x's rows against a broadcast (stride-0) divisor, and a transposed pair.
+        const pairs: [Tensor, Tensor][] = [[x, d.expand([4, 6])], [x.T, d.unsqueeze(1)]];
+        for (const [a, b] of pairs) {
+          const got = Array.from(await f(a, b).data());
+          const want = Array.from(await f(a.contiguous(), b.contiguous()).data());
+          assert.deepEqual(got, want, `${name} on ${device}`);
+        }
+      }
+    }
+  },
 });
