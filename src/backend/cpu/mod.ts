@@ -4,6 +4,7 @@ import type {
   Backend,
   BinaryOp,
   ReduceOp,
+  ScanOp,
   SgdHyper,
   UnaryOp,
   View,
@@ -13,6 +14,7 @@ import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.t
 import { contiguousStrides, isContiguousLayout, numelOf } from "../../tensor/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
+import { scanInto } from "./scan.ts";
 import { matmulInto } from "./matmul.ts";
 import {
   assignInto,
@@ -155,6 +157,15 @@ export const cpuBackend: Backend = {
     const kept = x.shape.filter((_, i) => !dims.includes(i));
     const out = typedArrayFor(outDtype, numelOf(kept));
     reduceInto(op, out, operand(x), dims);
+    return out;
+  },
+
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean): TypedArray {
+    const outDtype: DType = op === "cummax" || op === "cummin" || x.dtype === "bool"
+      ? "int32"
+      : x.dtype;
+    const out = typedArrayFor(outDtype, numelOf(x.shape));
+    scanInto(op, out, operand(x), dim, reverse);
     return out;
   },
 
