@@ -5,7 +5,7 @@ import { noGrad } from "../autograd/grad_mode.ts";
 import { isFloat } from "../tensor/dtype.ts";
 import { checkOptions } from "../core/options.ts";
 import { shapeStr } from "../tensor/shape.ts";
-import { asTensor } from "./operand.ts";
+import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { div, mul, pow } from "./binary.ts";
 import { eq, logicalOr, ne } from "./compare.ts";
@@ -57,9 +57,9 @@ export function vectorNormOf(
     if (ord === 2) return sqrt(sum(mul(x, x), dims, keepdim));
     return pow(sum(pow(a, ord), dims, keepdim), 1 / ord);
   });
-  if (ord === 0) return out;
   const inShape = x.shape;
   return record(out, "LinalgVectorNormBackward", [x], (g, [xs, o]) => {
+    if (ord === 0) return [zerosOf(inShape, g.dtype, g.device)]; // a count: flat everywhere
     const ge = expandBack(g, inShape, dims, keepdim);
     const n = expandBack(o, inShape, dims, keepdim);
     const zeroNorm = eq(n, 0);

@@ -1,6 +1,7 @@
 /** More reductions (issue 12): all, any, amax, amin, nansum, nanmean, countNonzero. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
 import { isFloat } from "../tensor/dtype.ts";
 import { asTensor, fromStorage } from "./operand.ts";
 import { to } from "./copy.ts";
@@ -68,7 +69,12 @@ export function nansum(input: TensorLike, dim?: DimArg, keepdim = false): Tensor
   const x = asTensor(input);
   const dims = dimsOf("nansum", x, dim);
   if (!isFloat(x.dtype)) return sum(x, dims, keepdim);
-  return sum(where(ne(x, x), 0, x), dims, keepdim);
+  const out = noGrad(() => sum(where(ne(x, x), 0, x), dims, keepdim));
+  // The gradient is g times "not NaN" (not a select), as PyTorch's: an infinite g (nanmean of
+  // an all-NaN row) gives NaN there.
+  return record(out, "NansumBackward", [x], (g, [xs]) => [
+    mul(expandBack(g, xs.shape, dims, keepdim), to(eq(xs, xs), g.dtype)),
+  ], [x]);
 }
 
 /** mean of the non-NaN elements (NaN where there are none); floating point inputs only. */

@@ -4,8 +4,12 @@ import type { ScanOp } from "../backend/backend.ts";
 import { record } from "../autograd/node.ts";
 import { isFloat } from "../tensor/dtype.ts";
 import { normalizeDim } from "../tensor/shape.ts";
-import { asTensor, fromStorage, zerosOf } from "./operand.ts";
-import { reshape } from "./view.ts";
+import { asTensor, fromStorage, onesLikeOf, zerosOf } from "./operand.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { reshape, transpose, unsqueeze } from "./view.ts";
+import { narrow } from "./indexing.ts";
+import { cat } from "./join.ts";
+import { sum } from "./reduce.ts";
 import { add, div, mul, sub } from "./binary.ts";
 import { eq, gt, logicalAnd, lt } from "./compare.ts";
 import { abs, exp, log } from "./unary.ts";
@@ -66,6 +70,7 @@ export function cumprod(input: TensorLike, dim: number): Tensor {
  * and differentiates again.
  */
 function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
+  if (isGradEnabled() && x.shape[d] > 1) return cumprodGradDifferentiable(g, x, out, d);
   const zero = eq(x, 0);
   const zerosSoFar = raw("cumsum", zero, d, false);
   const before = eq(zerosSoFar, 0);
@@ -73,6 +78,26 @@ function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
   const a = div(cumsumDir(mul(g, out), d, true), where(before, x, 1));
   const b = cumsumDir(mul(g, cumprod(where(firstZero, 1, x), d)), d, true);
   return where(before, a, where(firstZero, b, 0));
+}
+
+/**
+ * The same gradient as prod_{m < i} x_m * sum_{j >= i} g_j prod_{i < m <= j} x_m, with no
+ * division and no data-dependent selection, so that its own gradient (createGraph) is exact
+ * at zeros too. It builds an n x n matrix per row (PyTorch takes the same quadratic route
+ * when the backward is itself differentiated); the plain backward above stays linear.
+ */
+function cumprodGradDifferentiable(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
+  const n = x.shape[d];
+  const xt = unsqueeze(transpose(x, d, -1), -2), gt = unsqueeze(transpose(g, d, -1), -2);
+  const rows = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => j > i));
+  const after = asTensor(rows, x, "bool");
+  const fromI = asTensor(rows.map((r, i) => r.map((v, j) => v || j === i)), x, "bool");
+  // span[i, j] = prod_{i < m <= j} x_m for j >= i.
+  const span = cumprod(where(after, xt, 1), -1);
+  const r = transpose(sum(where(fromI, mul(span, gt), 0), -1), d, -1);
+  const ones = onesLikeOf(narrow(out, d, 0, 1));
+  const before = cat([ones, narrow(out, d, 0, n - 1)], d);
+  return mul(before, r);
 }
 
 const LOWEST: Record<string, number> = {
