@@ -7,9 +7,9 @@ import { checkOptions } from "../core/options.ts";
 import { shapeStr } from "../tensor/shape.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
-import { div, mul, pow } from "./binary.ts";
-import { eq, logicalOr, ne } from "./compare.ts";
-import { abs, sign, sqrt } from "./unary.ts";
+import { div, mul, pow, sub } from "./binary.ts";
+import { eq, gt, logicalOr, lt, ne } from "./compare.ts";
+import { abs, sqrt } from "./unary.ts";
 import { where } from "./where.ts";
 import { type DimArg, expandBack, reducedDims, sum } from "./reduce.ts";
 import { amax, amin } from "./reduce_more.ts";
@@ -21,6 +21,11 @@ export function requireFloatInput(op: string, x: Tensor): void {
         "(or .double()).",
     );
   }
+}
+
+/** PyTorch's sgn for real x: -1, 0 or 1, and 0 for NaN (where sign gives NaN). */
+function sgn(x: Tensor): Tensor {
+  return sub(to(gt(x, 0), x.dtype), to(lt(x, 0), x.dtype));
 }
 
 /** The (sum |x|^ord)^(1/ord) norm over dims, with PyTorch's gradient; `op` names the caller. */
@@ -63,19 +68,19 @@ export function vectorNormOf(
     const ge = expandBack(g, inShape, dims, keepdim);
     const n = expandBack(o, inShape, dims, keepdim);
     const zeroNorm = eq(n, 0);
-    if (ord === 1) return [mul(sign(xs), ge)];
+    if (ord === 1) return [mul(sgn(xs), ge)];
     if (ord === 2) return [mul(ge, div(xs, where(zeroNorm, 1, n)))];
     if (!Number.isFinite(ord)) {
       // Ties (and NaNs, which are the norm) share the gradient evenly.
       const a = abs(xs);
       const mask = to(logicalOr(eq(a, n), ne(a, a)), g.dtype);
-      return [mul(sign(xs), mul(div(ge, sum(mask, dims, true)), mask))];
+      return [mul(sgn(xs), mul(div(ge, sum(mask, dims, true)), mask))];
     }
     if (ord < 1) {
-      const scaled = mul(sign(xs), where(eq(xs, 0), 0, pow(abs(xs), ord - 1)));
+      const scaled = mul(sgn(xs), where(eq(xs, 0), 0, pow(abs(xs), ord - 1)));
       return [mul(mul(scaled, ge), pow(n, 1 - ord))];
     }
-    const scaled = ord < 2 ? mul(sign(xs), pow(abs(xs), ord - 1)) : mul(xs, pow(abs(xs), ord - 2));
+    const scaled = ord < 2 ? mul(sgn(xs), pow(abs(xs), ord - 1)) : mul(xs, pow(abs(xs), ord - 2));
     return [mul(scaled, where(zeroNorm, 0, div(ge, pow(n, ord - 1))))];
   }, [x, out]);
 }
