@@ -4,7 +4,7 @@
  * differentiable (twice, too).
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { normalizeDim, shapeStr } from "../tensor/shape.ts";
+import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor } from "../ops/operand.ts";
 import { reshape } from "../ops/view.ts";

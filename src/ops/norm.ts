@@ -2,9 +2,9 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { isFloat } from "../tensor/dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { div, mul, pow, sub } from "./binary.ts";

@@ -2,7 +2,7 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { isFloat } from "../tensor/dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 import { asTensor, fromStorage } from "./operand.ts";
 import { to } from "./copy.ts";
 import { div, mul } from "./binary.ts";

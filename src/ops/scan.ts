@@ -2,8 +2,8 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { ScanOp } from "../backend/backend.ts";
 import { record } from "../autograd/node.ts";
-import { isFloat } from "../tensor/dtype.ts";
-import { normalizeDim } from "../tensor/shape.ts";
+import { isFloat, scanOutDtype } from "../core/dtype.ts";
+import { normalizeDim } from "../core/shape.ts";
 import { asTensor, fromStorage, onesLikeOf, zerosOf } from "./operand.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { reshape, transpose, unsqueeze } from "./view.ts";
@@ -20,8 +20,8 @@ import { type ValuesIndices, valuesIndices } from "./values_indices.ts";
 /** Runs the kernel; a 0-d tensor scans as one element (PyTorch accepts dim 0 or -1 there). */
 function raw(op: ScanOp, x: Tensor, dim: number, reverse: boolean): Tensor {
   const v = x.ndim === 0 ? reshape(x, [1]) : x;
-  const dtype = op === "cummax" || op === "cummin" || x.dtype === "bool" ? "int32" : x.dtype;
-  return fromStorage(x._backend.scan(op, v, dim, reverse), x.shape, dtype, x.device);
+  const storage = x._backend.scan(op, v, dim, reverse);
+  return fromStorage(storage, x.shape, scanOutDtype(op, x.dtype), x.device);
 }
 
 function dimOf(op: string, x: Tensor, dim: number): number {

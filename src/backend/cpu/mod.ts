@@ -10,7 +10,13 @@ import type {
   View,
 } from "../backend.ts";
 import { adamStepInto, sgdStepInto } from "./optim_kernels.ts";
-import { type DType, reduceOutDtype, type TypedArray, typedArrayFor } from "../../core/dtype.ts";
+import {
+  type DType,
+  reduceOutDtype,
+  scanOutDtype,
+  type TypedArray,
+  typedArrayFor,
+} from "../../core/dtype.ts";
 import { contiguousStrides, isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
@@ -156,10 +162,7 @@ export const cpuBackend: Backend = {
   },
 
   scan(op: ScanOp, x: View, dim: number, reverse: boolean): TypedArray {
-    const outDtype: DType = op === "cummax" || op === "cummin" || x.dtype === "bool"
-      ? "int32"
-      : x.dtype;
-    const out = typedArrayFor(outDtype, numelOf(x.shape));
+    const out = typedArrayFor(scanOutDtype(op, x.dtype), numelOf(x.shape));
     scanInto(op, out, operand(x), dim, reverse);
     return out;
   },

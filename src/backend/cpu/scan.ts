@@ -3,7 +3,7 @@
  * row, and the row is walked in order (or backwards), carrying the running value.
  */
 import type { ScanOp } from "../backend.ts";
-import type { TypedArray } from "../../tensor/dtype.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 import type { Operand } from "./codegen.ts";
 
 /** log(exp(a) + exp(b)) without overflow; -inf on both sides stays -inf (no inf - inf). */

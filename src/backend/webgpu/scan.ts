@@ -5,25 +5,22 @@
  * a parallel prefix sum's extra passes and workgroup barriers would cost more than they save.
  */
 import type { ScanOp, View } from "../backend.ts";
-import type { DType } from "../../tensor/dtype.ts";
-import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
+import { scanOutDtype } from "../../core/dtype.ts";
+import { contiguousStrides, numelOf } from "../../core/shape.ts";
 import {
   bindings,
   LINEAR_INDEX,
   MAIN_ARGS,
   MATH_HELPERS,
+  nanTest,
   store,
   wgslType,
   WORKGROUP,
 } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
-export function scanOutDtype(op: ScanOp, x: DType): DType {
-  return op === "cummax" || op === "cummin" || x === "bool" ? "int32" : x;
-}
-
 function step(op: ScanOp, c: "f32" | "i32"): string {
-  const nan = (v: string) => (c === "f32" ? `isnan_(${v})` : "false");
+  const nan = nanTest(c);
   switch (op) {
     case "cumsum":
       return "acc = acc + v;";
