@@ -11,7 +11,7 @@ import { narrow } from "./indexing.ts";
 import { cat } from "./join.ts";
 import { sum } from "./reduce.ts";
 import { add, div, mul, sub } from "./binary.ts";
-import { eq, gt, logicalAnd, lt } from "./compare.ts";
+import { eq, ge, gt, logicalAnd, lt } from "./compare.ts";
 import { abs, exp, log } from "./unary.ts";
 import { where } from "./where.ts";
 import { scatterAdd } from "./gather.ts";
@@ -88,13 +88,13 @@ function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
  */
 function cumprodGradDifferentiable(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
   const n = x.shape[d];
-  const xt = unsqueeze(transpose(x, d, -1), -2), gt = unsqueeze(transpose(g, d, -1), -2);
-  const rows = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => j > i));
-  const after = asTensor(rows, x, "bool");
-  const fromI = asTensor(rows.map((r, i) => r.map((v, j) => v || j === i)), x, "bool");
+  const xRow = unsqueeze(transpose(x, d, -1), -2), gRow = unsqueeze(transpose(g, d, -1), -2);
+  const k = asTensor(Array.from({ length: n }, (_, i) => i), x, "int32");
+  const j = unsqueeze(k, 0), i = unsqueeze(k, 1);
+  const after = gt(j, i), fromI = ge(j, i);
   // span[i, j] = prod_{i < m <= j} x_m for j >= i.
-  const span = cumprod(where(after, xt, 1), -1);
-  const r = transpose(sum(where(fromI, mul(span, gt), 0), -1), d, -1);
+  const span = cumprod(where(after, xRow, 1), -1);
+  const r = transpose(sum(where(fromI, mul(span, gRow), 0), -1), d, -1);
   const ones = onesLikeOf(narrow(out, d, 0, 1));
   const before = cat([ones, narrow(out, d, 0, n - 1)], d);
   return mul(before, r);
