@@ -195,7 +195,7 @@ Deno.test("errors name the op, the values and the fix", () => {
   assert.throws(() => amin(zeros(0)), /amin: cannot reduce over an empty dimension/);
   assert.throws(
     () => i.norm(),
-    /norm: expected a floating point tensor, got int32\. Convert it first with \.float\(\)/,
+    /norm: expected a floating point tensor, got int32\. Convert it first with \.float\(\) \(or \.double\(\)\)/,
   );
   assert.throws(
     () => linalg.vectorNorm(i),
@@ -265,7 +265,7 @@ Deno.test("errors name the op, the values and the fix", () => {
   );
   assert.throws(
     () => logcumsumexp(i, 0),
-    /logcumsumexp: expected a floating point tensor, got int32\. Convert it first with \.float\(\)/,
+    /logcumsumexp: expected a floating point tensor, got int32\. Convert it first with \.float\(\) \(or \.double\(\)\)/,
   );
   assert.throws(
     () => nanmean(i),

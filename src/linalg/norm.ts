@@ -11,7 +11,8 @@ import { reshape } from "../ops/view.ts";
 import { abs } from "../ops/unary.ts";
 import { sum } from "../ops/reduce.ts";
 import { amax, amin } from "../ops/reduce_more.ts";
-import { requireFloatInput, vectorNormOf } from "../ops/norm.ts";
+import { vectorNormOf } from "../ops/norm.ts";
+import { requireFloat } from "../ops/dtype_check.ts";
 
 export { vectorNorm, type VectorNormOptions } from "../ops/norm.ts";
 
@@ -34,7 +35,7 @@ export function matrixNorm(input: TensorLike, options?: MatrixNormOptions): Tens
     "keepdim",
   ], { dtype: "Convert the input first instead: A.double() or A.float()." });
   const A = asTensor(input);
-  requireFloatInput(op, A);
+  requireFloat(op, A);
   if (A.ndim < 2) {
     throw new Error(
       `${op}: A must have at least 2 dimensions, got shape ${shapeStr(A.shape)}. ` +

@@ -2,7 +2,7 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { isFloat } from "../core/dtype.ts";
+import { requireFloat } from "./dtype_check.ts";
 import { checkOptions } from "../core/options.ts";
 import { shapeStr } from "../core/shape.ts";
 import { asTensor, zerosOf } from "./operand.ts";
@@ -13,15 +13,6 @@ import { abs, sqrt } from "./unary.ts";
 import { where } from "./where.ts";
 import { type DimArg, expandBack, reducedDims, sum } from "./reduce.ts";
 import { amax, amin } from "./reduce_more.ts";
-
-export function requireFloatInput(op: string, x: Tensor): void {
-  if (!isFloat(x.dtype)) {
-    throw new Error(
-      `${op}: expected a floating point tensor, got ${x.dtype}. Convert it first with .float() ` +
-        "(or .double()).",
-    );
-  }
-}
 
 /** PyTorch's sgn for real x: -1, 0 or 1, and 0 for NaN (where sign gives NaN). */
 function sgn(x: Tensor): Tensor {
@@ -36,7 +27,7 @@ export function vectorNormOf(
   dim: DimArg,
   keepdim: boolean,
 ): Tensor {
-  requireFloatInput(op, x);
+  requireFloat(op, x);
   if (typeof ord !== "number" || Number.isNaN(ord)) {
     throw new Error(
       `${op}: ord must be a number (Infinity and -Infinity included), got ${String(ord)}.`,
@@ -117,7 +108,7 @@ export function norm(
   keepdim = false,
 ): Tensor {
   const x = asTensor(input);
-  requireFloatInput("norm", x);
+  requireFloat("norm", x);
   if (p === "nuc") {
     throw new Error(
       "norm: p = 'nuc' (the nuclear norm) needs singular values, and gradiente has no SVD yet. " +

@@ -2,7 +2,8 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { ScanOp } from "../backend/backend.ts";
 import { record } from "../autograd/node.ts";
-import { isFloat, scanOutDtype } from "../core/dtype.ts";
+import { scanOutDtype } from "../core/dtype.ts";
+import { requireFloat } from "./dtype_check.ts";
 import { normalizeDim } from "../core/shape.ts";
 import { asTensor, fromStorage, onesLikeOf, zerosOf } from "./operand.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
@@ -29,14 +30,6 @@ function dimOf(op: string, x: Tensor, dim: number): number {
     throw new Error(`${op}: a dim is required, e.g. ${op}(x, 0) or x.${op}(-1).`);
   }
   return normalizeDim(op, dim, x.ndim);
-}
-
-function requireFloat(op: string, x: Tensor): void {
-  if (!isFloat(x.dtype)) {
-    throw new Error(
-      `${op}: expected a floating point tensor, got ${x.dtype}. Convert it first with .float().`,
-    );
-  }
 }
 
 /** cumsum forward (reverse = false) or from the end: each is the other's gradient. */
