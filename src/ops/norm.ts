@@ -41,7 +41,7 @@ export function vectorNormOf(
     throw new Error(
       `${op}: cannot compute the ${ord} norm over an empty dimension (shape ${
         shapeStr(x.shape)
-      }): it has no identity value. Use ord 0, 1 or 2, or reduce a non-empty tensor.`,
+      }): it has no identity value. Use an ord >= 0 (1, 2, ...), or reduce a non-empty tensor.`,
     );
   }
   const out = noGrad(() => {
