@@ -31,3 +31,22 @@ export { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } f
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
+export {
+  argsort,
+  kthvalue,
+  msort,
+  sort,
+  type SortOptions,
+  topk,
+  type TopkOptions,
+} from "./sort.ts";
+export { median, nanmedian } from "./median.ts";
+export { quantile, type QuantileInterpolation, type QuantileOptions } from "./quantile.ts";
+export { unique, uniqueAsync, type UniqueOptions } from "./unique.ts";
+export {
+  bincount,
+  bincountAsync,
+  type BincountOptions,
+  histc,
+  type HistcOptions,
+} from "./histogram.ts";
