@@ -15,6 +15,7 @@ import { eq, ge, le, logicalAnd } from "./compare.ts";
 import { where } from "./where.ts";
 import { max, min } from "./reduce.ts";
 import { scatterAdd } from "./gather.ts";
+import { reshape } from "./view.ts";
 
 export interface BincountOptions {
   /** One weight per entry of x: the bins sum weights instead of counting. */
@@ -115,6 +116,7 @@ export function histc(input: TensorLike, options?: HistcOptions): Tensor {
     );
   }
   x = to(x, floatTypeFor(x.dtype));
+  x = reshape(x, [x.numel()]); // torch counts the flattened tensor
   if (x.numel() === 0) return zerosOf([bins], x.dtype, x.device);
   let left: Tensor | number = lo, right: Tensor | number = hi;
   if (lo === hi) {
@@ -135,7 +137,8 @@ export function histc(input: TensorLike, options?: HistcOptions): Tensor {
   const xs = x.detach();
   const inside = logicalAnd(ge(xs, left), le(xs, right));
   // torch's bin: trunc((x - min) * bins / (max - min)), the right edge folded into the last bin.
-  const pos = minimum(to(div(mul(sub(xs, left), bins), sub(right, left)), "int32"), bins - 1);
+  const width = typeof left === "number" ? (right as number) - left : sub(right, left);
+  const pos = minimum(to(div(mul(sub(xs, left), bins), width), "int32"), bins - 1);
   const idx = where(inside, pos, 0);
   const ones = to(inside, x.dtype);
   return scatterAdd(zerosOf([bins], x.dtype, x.device), 0, idx, ones);

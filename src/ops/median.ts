@@ -95,7 +95,9 @@ export function median(input: TensorLike): Tensor;
 export function median(input: TensorLike, dim: number, keepdim?: boolean): ValuesIndices;
 export function median(input: TensorLike, dim?: number, keepdim = false): Tensor | ValuesIndices {
   const x = asTensor(input);
-  return dim === undefined ? medianAll("median", x, false) : medianDim("median", x, dim, keepdim, false);
+  return dim === undefined
+    ? medianAll("median", x, false)
+    : medianDim("median", x, dim, keepdim, false);
 }
 
 /** median that skips NaN entries (NaN only where a row is all NaN), as torch.nanmedian. */

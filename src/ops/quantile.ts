@@ -26,7 +26,13 @@ export interface QuantileOptions {
   interpolation?: QuantileInterpolation;
 }
 
-const MODES: readonly QuantileInterpolation[] = ["linear", "lower", "higher", "midpoint", "nearest"];
+const MODES: readonly QuantileInterpolation[] = [
+  "linear",
+  "lower",
+  "higher",
+  "midpoint",
+  "nearest",
+];
 
 /** The q values on the host: positions are computed there, and validated as torch does. */
 function qValues(q: number | readonly number[] | Tensor): { list: number[]; scalar: boolean } {

@@ -24,7 +24,7 @@ export interface UniqueOptions {
 
 const KEYS = ["sorted", "returnInverse", "returnCounts", "dim"];
 
-/** NaN last; NaNs compare equal here for sorting but never merge (NaN !== NaN), as torch's values. */
+/** NaN last; NaNs tie for sorting but never merge (NaN !== NaN), as in torch's values. */
 function compareNum(a: number, b: number): number {
   const an = a !== a, bn = b !== b;
   if (an || bn) return an && bn ? 0 : an ? 1 : -1;
@@ -157,4 +157,3 @@ export async function uniqueAsync(
   const p = plan(x, o);
   return finish(x, await p.src._backend.read(p.src), o, p);
 }
-

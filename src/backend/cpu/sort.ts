@@ -3,7 +3,7 @@
  * comparator that puts NaN last (ascending) or first (descending) and breaks ties by
  * position, so the result is stable whatever the engine's sort does.
  */
-import { type DType, typedArrayFor, type TypedArray } from "../../tensor/dtype.ts";
+import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
 import { numelOf } from "../../tensor/shape.ts";
 import type { Operand } from "./codegen.ts";
 import { positions } from "./indexing.ts";

@@ -21,7 +21,7 @@ function beforeFn(t: "f32" | "i32" | "u32"): string {
   return `fn before(a: ${t}, ia: i32, b: ${t}, ib: i32, desc: bool) -> bool {
   ${nan}
   if (a == b) { return ia < ib; }
-  return select(a < b, a > b, desc);
+  return select((a < b), (a > b), desc);
 }`;
 }
 
