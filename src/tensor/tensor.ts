@@ -532,7 +532,7 @@ export class Tensor implements View {
   // ---- reductions -----------------------------------------------------------------------
 
   // ---- sorting and order statistics (issue 12) ----
-  /** Stable sort along dim (default -1), NaN largest: `x.sort({ dim, descending })` or `x.sort(1)`. */
+  /** Stable sort, NaN largest: `x.sort({ dim, descending })` or `x.sort(dim, descending)`. */
   sort(dim?: number | ops.SortOptions, descending?: boolean): ops.ValuesIndices {
     return ops.sort(this, dim, descending);
   }
