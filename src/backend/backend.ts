@@ -4,8 +4,7 @@
  * Every kernel returns new contiguous storage for its output, except `assign`, which
  * writes through a view (used by cat, index backward and in-place updates).
  */
-import type { Device, DType, TypedArray } from "../tensor/dtype.ts";
-import { cpuBackend } from "./cpu/mod.ts";
+import type { Device, DType, TypedArray } from "../core/dtype.ts";
 
 /** Backend-owned memory. Opaque outside the backend that made it. */
 export type Storage = unknown;
@@ -36,8 +35,7 @@ export type UnaryOp =
   | "relu"
   | "leakyRelu" // param: negative slope
   | "clamp" // params: min, max
-  | "not"
-  | "isPositive"; // x > 0 as 1/0, for ReLU's backward mask
+  | "not";
 
 export type BinaryOp =
   | "add"
@@ -155,28 +153,4 @@ export interface AdamHyper {
   stepSize: number;
   /** sqrt(1 − beta2^t) */
   bias2Sqrt: number;
-}
-
-// The CPU backend is always there; others (WebGPU) register when their module is loaded.
-const backends = new Map<Device, Backend>([["cpu", cpuBackend]]);
-
-export function registerBackend(b: Backend): void {
-  backends.set(b.device, b);
-}
-
-/** The backend for `device`; `op` names the caller in the error when there is none. */
-export function getBackend(device: Device, op?: string): Backend {
-  if (device === "cpu") return cpuBackend; // every op asks: skip the map for the usual case
-  const b = backends.get(device);
-  if (!b) {
-    throw new Error(
-      `${op ? `${op}: ` : ""}` +
-        (device === "webgpu"
-          ? "device 'webgpu' is not initialised. Opening a GPU is asynchronous, so run " +
-            "`await webgpu.init()` once before creating or moving tensors there " +
-            "(`await webgpu.available()` says whether this machine has one)."
-          : `unknown device '${device}'. Use 'cpu' or 'webgpu'.`),
-    );
-  }
-  return b;
 }

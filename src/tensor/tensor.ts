@@ -3,21 +3,22 @@
  * Methods are thin: each forwards to the op of the same name in src/ops, where the forward
  * dispatch and backward rule live once.
  */
-import { type Backend, getBackend, type Storage, type View } from "../backend/backend.ts";
+import type { Backend, Storage, View } from "../backend/backend.ts";
+import { getBackend } from "../backend/registry.ts";
 import { AccumulateGrad, type Node } from "../autograd/node.ts";
 import { runBackward } from "../autograd/engine.ts";
-import { type Device, type DType, isFloat, type TypedArray } from "./dtype.ts";
-import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "./shape.ts";
-import { frozen, frozenContiguousStrides } from "./intern.ts";
+import { type Device, type DType, isFloat, type TypedArray } from "../core/dtype.ts";
+import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "../core/shape.ts";
+import { frozen, frozenContiguousStrides } from "../core/intern.ts";
 import { formatTensor } from "./format.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { tensorBundleAsync } from "../display/tensor_html.ts";
-import { toNested } from "./nested.ts";
+import { type NestedArray, toNested } from "../core/nested.ts";
+export type { NestedArray };
 import * as ops from "../ops/mod.ts";
 import * as internal from "../ops/internal.ts";
 import type { IndexSpec } from "../ops/indexing.ts";
 
-export type NestedArray = number | boolean | readonly NestedArray[];
 /** Anything an op accepts where a tensor is expected. */
 export type TensorLike = Tensor | number | boolean | readonly NestedArray[];
 

@@ -9,8 +9,8 @@ import type {
   View,
 } from "../backend.ts";
 import { adamStepInto, sgdStepInto } from "./optim_kernels.ts";
-import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
-import { contiguousStrides, isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import { type DType, reduceOutDtype, type TypedArray, typedArrayFor } from "../../core/dtype.ts";
+import { contiguousStrides, isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
 import { matmulInto } from "./matmul.ts";
@@ -42,7 +42,6 @@ const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
   leakyRelu: "(a > 0 ? a : a * p0)",
   clamp: "(a < p0 ? (p0 > p1 ? p1 : p0) : a > p1 ? p1 : a)", // min > max gives max, as torch
   not: "(a ? 0 : 1)",
-  isPositive: "(a > 0 ? 1 : 0)",
 };
 
 const BINARY: Record<BinaryOp, string> = {
@@ -148,11 +147,7 @@ export const cpuBackend: Backend = {
   },
 
   reduce(op: ReduceOp, x: View, dims: readonly number[]): TypedArray {
-    const outDtype: DType = op === "argmax" || op === "argmin"
-      ? "int32"
-      : (op === "sum" || op === "prod") && x.dtype === "bool"
-      ? "int32"
-      : x.dtype;
+    const outDtype = reduceOutDtype(op, x.dtype);
     const kept = x.shape.filter((_, i) => !dims.includes(i));
     const out = typedArrayFor(outDtype, numelOf(kept));
     reduceInto(op, out, operand(x), dims);

@@ -8,8 +8,8 @@ import type {
   UnaryOp,
   View,
 } from "../backend.ts";
-import type { DType, TypedArray } from "../../tensor/dtype.ts";
-import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import type { DType, TypedArray } from "../../core/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { ELEMENT_BYTES, type GpuRuntime, GpuStorage } from "./runtime.ts";
 import { binaryKernel, copyInto, unaryKernel, whereKernel } from "./elementwise.ts";
 import { reduceKernel, softmaxKernel } from "./reduce.ts";
