@@ -5,8 +5,8 @@
  * device.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
-import { floatTypeFor, type TypedArray } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { floatTypeFor, type TypedArray } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor, onesLikeOf, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";

@@ -7,8 +7,8 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { isFloat } from "../tensor/dtype.ts";
-import { normalizeDim, shapeStr } from "../tensor/shape.ts";
+import { isFloat } from "../core/dtype.ts";
+import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { reshape, squeeze } from "./view.ts";
 import { to } from "./copy.ts";

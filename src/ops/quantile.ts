@@ -4,8 +4,8 @@
  * neighbouring sorted values. The gradient flows through the gathers and sort's indices.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
-import { isFloat } from "../tensor/dtype.ts";
-import { normalizeDim, shapeStr } from "../tensor/shape.ts";
+import { isFloat } from "../core/dtype.ts";
+import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor } from "./operand.ts";
 import { expand, permute, reshape, squeeze, unsqueeze } from "./view.ts";

@@ -5,7 +5,7 @@
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { normalizeDim, shapeStr } from "../tensor/shape.ts";
+import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { reshape, squeeze } from "./view.ts";

@@ -4,11 +4,11 @@
  * the CPU, and through `uniqueAsync` (one read back) on every device.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import type { DType, TypedArray } from "../tensor/dtype.ts";
-import { typedArrayFor } from "../tensor/dtype.ts";
-import { normalizeDim } from "../tensor/shape.ts";
+import type { DType, TypedArray } from "../core/dtype.ts";
+import { typedArrayFor } from "../core/dtype.ts";
+import { normalizeDim } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
-import { getBackend } from "../backend/backend.ts";
+import { getBackend } from "../backend/registry.ts";
 import { asTensor, fromStorage } from "./operand.ts";
 import { contiguous } from "./copy.ts";
 import { permute } from "./view.ts";

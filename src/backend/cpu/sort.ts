@@ -3,8 +3,8 @@
  * comparator that puts NaN last (ascending) or first (descending) and breaks ties by
  * position, so the result is stable whatever the engine's sort does.
  */
-import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
-import { numelOf } from "../../tensor/shape.ts";
+import { type DType, type TypedArray, typedArrayFor } from "../../core/dtype.ts";
+import { numelOf } from "../../core/shape.ts";
 import type { Operand } from "./codegen.ts";
 import { positions } from "./indexing.ts";
 

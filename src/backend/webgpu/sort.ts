@@ -6,19 +6,20 @@
  * logits, medians of batches). Long rows would want a bitonic or merge sort instead.
  */
 import type { View } from "../backend.ts";
-import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
-import { bindings, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
+import { contiguousStrides, numelOf } from "../../core/shape.ts";
+import { bindings, ISNAN_WGSL, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 /** WGSL `before(a, ia, b, ib)`: does a (at position ia) sort before b (at ib)? */
 function beforeFn(t: "f32" | "i32" | "u32"): string {
   const nan = t === "f32"
-    ? `let an = (bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u;
-  let bn = (bitcast<u32>(b) & 0x7fffffffu) > 0x7f800000u;
+    ? `let an = isnan_(a);
+  let bn = isnan_(b);
   if (an) { return select(bn && ia < ib, !bn || ia < ib, desc); }
   if (bn) { return !desc; }`
     : "";
-  return `fn before(a: ${t}, ia: i32, b: ${t}, ib: i32, desc: bool) -> bool {
+  return `${t === "f32" ? ISNAN_WGSL : ""}
+fn before(a: ${t}, ia: i32, b: ${t}, ib: i32, desc: bool) -> bool {
   ${nan}
   if (a == b) { return ia < ib; }
   return select((a < b), (a > b), desc);
