@@ -138,6 +138,8 @@ Deno.test("errors: k, q, bincount input, histc range and options say what to fix
   );
   throwsWith(() => bincount(tensor([1, -2, 3]).int()), "bincount", "non-negative", "-2");
   throwsWith(() => bincount(tensor([1.5, 2])), "bincount", "int32", "float32", ".int()");
+  throwsWith(() => bincount([0, 2.5]), "bincount", "integers", "2.5");
+  assert.deepEqual(bincount([0, 2, 2]).toArray(), [1, 0, 2]);
   throwsWith(() => bincount(tensor([[1, 2]]).int()), "bincount", "1-D", "[1, 2]");
   throwsWith(
     () => bincount(tensor([1, 2]).int(), { weights: [1, 2, 3] }),

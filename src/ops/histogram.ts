@@ -24,8 +24,20 @@ export interface BincountOptions {
   minlength?: number;
 }
 
+/** Numbers and nested arrays become int32 only when every value is an integer. */
+function hostInts(op: string, input: TensorLike): Tensor {
+  const t = asTensor(input, undefined, "float64");
+  const bad = Array.from(t._backend.readSync!(t)).find((v) => !Number.isInteger(v));
+  if (bad !== undefined) {
+    throw new Error(
+      `${op}: x must hold non-negative integers, got ${bad}. Round or convert the values first.`,
+    );
+  }
+  return to(t, "int32");
+}
+
 function bincountInput(op: string, input: TensorLike, options?: BincountOptions) {
-  const x = asTensor(input, undefined, input instanceof Tensor ? undefined : "int32");
+  const x = input instanceof Tensor ? input : hostInts(op, input);
   const o = checkOptions(op, options, ["weights", "minlength"]);
   if (x.ndim !== 1 || x.dtype !== "int32") {
     throw new Error(
