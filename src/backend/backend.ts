@@ -100,6 +100,12 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View): Storage;
   /** Returns a copy of `base` with src's slices added at the entries of a 1-D index along `dim`. */
   indexAdd(base: View, dim: number, index: View, src: View): Storage;
+  /**
+   * Stable sort along `dim`: the values and their positions along `dim` (int32), both
+   * contiguous in x's shape. NaN sorts as the largest value; equal values keep ascending
+   * index order in both directions (torch's stable sort).
+   */
+  sort(x: View, dim: number, descending: boolean): [values: Storage, indices: Storage];
   /** Writes src (same shape) through the strided view dst, in place. */
   assign(dst: View, src: View): void;
   /**

@@ -34,3 +34,22 @@ export { norm } from "./norm.ts";
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
+export {
+  argsort,
+  kthvalue,
+  msort,
+  sort,
+  type SortOptions,
+  topk,
+  type TopkOptions,
+} from "./sort.ts";
+export { median, nanmedian } from "./median.ts";
+export { quantile, type QuantileInterpolation, type QuantileOptions } from "./quantile.ts";
+export { unique, uniqueAsync, type UniqueOptions } from "./unique.ts";
+export {
+  bincount,
+  bincountAsync,
+  type BincountOptions,
+  histc,
+  type HistcOptions,
+} from "./histogram.ts";

@@ -30,6 +30,7 @@ import {
   scatterAddInto,
 } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
+import { sortRows } from "./sort.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
 const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
@@ -215,6 +216,10 @@ export const cpuBackend: Backend = {
     const out = cpuBackend.readSync!(base);
     indexAddInto(out, base.shape, dim, operand(index), operand(src));
     return out;
+  },
+
+  sort(x: View, dim: number, descending: boolean): [TypedArray, Int32Array] {
+    return sortRows(operand(x), x.dtype, dim, descending);
   },
 
   adamStep(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void {
