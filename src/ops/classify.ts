@@ -4,7 +4,7 @@
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { UnaryOp } from "../backend/backend.ts";
-import { isFloat } from "../tensor/dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor, fromStorage } from "./operand.ts";
 import { apply } from "./unary.ts";

@@ -4,8 +4,8 @@
  * and bool inputs are promoted to float32, as in PyTorch; each backward is derivatives.yaml's.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { type DType, floatTypeFor, promoteTypes } from "../tensor/dtype.ts";
-import { broadcastShapes } from "../tensor/shape.ts";
+import { type DType, floatTypeFor, promoteTypes } from "../core/dtype.ts";
+import { broadcastShapes } from "../core/shape.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { asTensor, operands } from "./operand.ts";

@@ -4,8 +4,8 @@
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { UnaryOp } from "../backend/backend.ts";
-import type { DType } from "../tensor/dtype.ts";
-import { isFloat } from "../tensor/dtype.ts";
+import type { DType } from "../core/dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { apply } from "./unary.ts";

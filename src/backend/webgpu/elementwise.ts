@@ -8,8 +8,8 @@
  * serves every shape of a layout.
  */
 import type { BinaryOp, UnaryOp, View } from "../backend.ts";
-import type { DType } from "../../tensor/dtype.ts";
-import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import type { DType } from "../../core/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import {
   bindings,
   computeType,
@@ -17,6 +17,7 @@ import {
   load,
   MAIN_ARGS,
   mathHelpersFor,
+  nanTest,
   param,
   store,
   wgslType,
@@ -51,7 +52,6 @@ const UNARY: Record<UnaryOp, Expr> = {
     return `select(select(select(a, ${c}(p1), ${x} > p1), ${lo}, ${x} < p0), a, ${nan("a")})`;
   },
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
-  isPositive: (c) => `select(${c}(0), ${c}(1), a > ${c}(0))`,
   // Issue 12's math. Float ones always run in f32 (the op promotes ints first); the tests
   // below also see int inputs, where they have fixed answers.
   floor: () => "floor(a)",
@@ -174,7 +174,7 @@ function run(
     lines.push(`let pbase = 2 + nd * ${k + 1} + ${k};`);
     lines.push(`let p0 = ${param("pbase")};`, `let p1 = ${param("pbase + 1")};`);
     lines.push(`let p2 = ${param("pbase + 2")};`);
-    const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
+    const nan = nanTest(c);
     lines.push(`out[i] = ${store(expr(c, nan), c, outType)};`);
     return `${mathHelpersFor(lines.join("\n"))}
 ${decls}

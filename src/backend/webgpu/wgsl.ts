@@ -3,7 +3,7 @@
  * helpers WGSL lacks or leaves imprecise (log1p, expm1-based tanh, erf, pow of negatives, and
  * issue 12's math: half-to-even rounding, exact fmod, inverse hyperbolics, inf/NaN tests).
  */
-import type { DType } from "../../tensor/dtype.ts";
+import type { DType } from "../../core/dtype.ts";
 
 export const WORKGROUP = 256;
 
@@ -226,6 +226,15 @@ fn atanh_(x: f32) -> f32 {
   return copysign_(0.5 * log1p_(2.0 * ax / (1.0 - ax)), x);
 }
 `;
+/** NaN test by bit pattern: x != x can be folded away by shader compilers; the bits cannot. */
+export const ISNAN_WGSL = /* wgsl */ `fn isnan_(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}`;
+
+/** WGSL testing `x` for NaN in compute type `c` (integers are never NaN). */
+export function nanTest(c: "f32" | "i32"): (x: string) => string {
+  return (x) => (c === "f32" ? `isnan_(${x})` : "false");
+}
 
 export const MATH_HELPERS = /* wgsl */ `
 fn log1p_(x: f32) -> f32 {
@@ -273,6 +282,8 @@ fn erf_(x: f32) -> f32 {
 fn pow_(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (b == 1.0) { return a; }
+  // Drivers' pow of a NaN base may give 0 (llvmpipe does); NaN must propagate, as on the CPU.
+  if (isnan_(a)) { return a; }
   if (b == 2.0) { return a * a; }
   if (a >= 0.0) { return pow(a, b); }
   // A negative base has a real power only for integer exponents; its sign follows parity.
@@ -280,10 +291,7 @@ fn pow_(a: f32, b: f32) -> f32 {
   let r = pow(-a, b);
   return select(r, -r, (abs(b) % 2.0) == 1.0);
 }
-fn isnan_(x: f32) -> bool {
-  // x != x can be folded away by shader compilers; the bit pattern cannot.
-  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
-}
+${ISNAN_WGSL}
 fn isinf_(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
 }
