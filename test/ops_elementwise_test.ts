@@ -99,8 +99,8 @@ const table: OpTable = {
   logicalAnd: ([a, b]) => logicalAnd(a, b),
   logicalOr: ([a, b]) => logicalOr(a, b),
   logicalNot: un(logicalNot),
-  clampMin: ([x], [b]) => clampMin(x, b),
-  clampMax: ([x], [b]) => clampMax(x, b),
+  clampMin: bin(clampMin),
+  clampMax: bin(clampMax),
   log1p: un(log1p),
   tanh: un(tanh),
   clamp: ([x], [lo, hi]) => x.clamp(lo, hi),
@@ -243,7 +243,7 @@ Deno.test("gradcheck: floor, ceil, round and trunc have zero gradient", () => {
   check((t) => round(t, { decimals: 1 }).add(t.mul(2)), [x]);
 });
 
-Deno.test("gradcheck: atan2, hypot, remainder and fmod with broadcasting", () => {
+Deno.test("gradcheck: atan2, hypot, remainder, fmod and tensor-bound clamps, broadcasting", () => {
   const r = inputs(13);
   const pairs = () => [
     [r.randn(2, 3), r.away(2, 3)],
@@ -259,6 +259,8 @@ Deno.test("gradcheck: atan2, hypot, remainder and fmod with broadcasting", () =>
     const a2 = noGrad(() => a.mul(3).add(0.1)).requiresGrad_();
     check(remainder, [a2, b]);
     check(fmod, [a2, b]);
+    check(clampMin, [a, b]);
+    check(clampMax, [a, b]);
   }
   const x = r.randn(3);
   check((t) => atan2(t, 2), [x]);
@@ -384,9 +386,10 @@ Deno.test("elementwise errors name the op, the values and the fix", () => {
   // deno-lint-ignore no-explicit-any
   throwsWith(() => nanToNum(x, { nan: "0" } as any), "nanToNum:", "nan must be a number");
   // deno-lint-ignore no-explicit-any
-  throwsWith(() => clampMin(x, tensor([1]) as any), "clampMin:", "min must be a number", "maximum");
+  throwsWith(() => clampMin(x, "1" as any), "clampMin:", "number or a tensor", "clampMin(x, 0)");
   // deno-lint-ignore no-explicit-any
-  throwsWith(() => clampMax(x, null as any), "clampMax:", "null", "minimum");
+  throwsWith(() => clampMax(x, null as any), "clampMax:", "null", "clamp(x, min, max)");
+  throwsWith(() => clampMin(x, tensor([1, 2, 3])), "clampMin:", "[2]", "[3]");
   throwsWith(() => lerp(tensor([1, 2]), tensor([1, 2, 3]), 0.5), "lerp", "[2]", "[3]");
   throwsWith(() => atan2(tensor([1, 2]), tensor([1, 2, 3])), "atan2", "[2]", "[3]");
   throwsWith(() => ints.clone().clampMin_(0.5), "clampMin_:", "float32", "int32", "clampMin");

@@ -11,7 +11,7 @@ import { noGrad } from "../autograd/grad_mode.ts";
 import { asTensor, operands } from "./operand.ts";
 import { abs, apply, clamp } from "./unary.ts";
 import { add, arith, div, mul, pow, sub } from "./binary.ts";
-import { lt } from "./compare.ts";
+import { ge, gt, le, lt } from "./compare.ts";
 import { where } from "./where.ts";
 import { to } from "./copy.ts";
 import { sumTo } from "./reduce.ts";
@@ -222,23 +222,53 @@ export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Te
   ], [s, e, w]);
 }
 
-/** clamp(x, min): values below min become min. */
-export function clampMin(input: TensorLike, min: number): Tensor {
+/**
+ * clamp(x, min): values below min become min. A tensor (or array) bound broadcasts, and NaN
+ * in either operand gives NaN, as torch.clamp_min.
+ */
+export function clampMin(input: TensorLike, min: TensorLike): Tensor {
+  if (typeof min === "number") return clamp(input, min);
   checkBound("clampMin", "min", min);
-  return clamp(input, min);
+  // The gradient goes to x where x >= min (ties included), to min where x < min, as torch.
+  const [x, b] = operands("clampMin", input, min);
+  broadcastShapes("clampMin", x.shape, b.shape); // so that a mismatch names clampMin
+  return arith(
+    "maximum",
+    x,
+    b,
+    "ClampMinBackward",
+    (g, x, m, _out, need) => [
+      need.x ? mul(g, ge(x, m)) : null,
+      need.y ? mul(g, lt(x, m)) : null,
+    ],
+    { x: true, y: true },
+  );
 }
 
-/** clamp(x, null, max): values above max become max. */
-export function clampMax(input: TensorLike, max: number): Tensor {
+/** clamp(x, null, max): values above max become max; a tensor bound as in clampMin. */
+export function clampMax(input: TensorLike, max: TensorLike): Tensor {
+  if (typeof max === "number") return clamp(input, null, max);
   checkBound("clampMax", "max", max);
-  return clamp(input, null, max);
+  const [x, b] = operands("clampMax", input, max);
+  broadcastShapes("clampMax", x.shape, b.shape); // so that a mismatch names clampMax
+  return arith(
+    "minimum",
+    x,
+    b,
+    "ClampMaxBackward",
+    (g, x, m, _out, need) => [
+      need.x ? mul(g, le(x, m)) : null,
+      need.y ? mul(g, gt(x, m)) : null,
+    ],
+    { x: true, y: true },
+  );
 }
 
 function checkBound(op: string, name: string, v: unknown): void {
-  if (typeof v !== "number") {
+  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "string") {
     throw new Error(
-      `${op}: ${name} must be a number, got ${v === null ? "null" : typeof v}. ` +
-        `For a tensor bound use maximum/minimum (e.g. x.maximum(t)).`,
+      `${op}: ${name} must be a number or a tensor, got ${v === null ? "null" : typeof v}. ` +
+        `Pass e.g. ${op}(x, 0), or use clamp(x, min, max) for both bounds.`,
     );
   }
 }

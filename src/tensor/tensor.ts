@@ -635,10 +635,10 @@ export class Tensor implements View {
   logicalXor(other: TensorLike): Tensor {
     return ops.logicalXor(this, other);
   }
-  clampMin(min: number): Tensor {
+  clampMin(min: TensorLike): Tensor {
     return ops.clampMin(this, min);
   }
-  clampMax(max: number): Tensor {
+  clampMax(max: TensorLike): Tensor {
     return ops.clampMax(this, max);
   }
   // In place, outside autograd, for ops that keep the dtype (PyTorch refuses a dtype change).
@@ -660,10 +660,10 @@ export class Tensor implements View {
   clamp_(min?: number | null, max?: number | null): this {
     return this.#assignMath("clamp_", ops.clamp(this.detach(), min, max));
   }
-  clampMin_(min: number): this {
+  clampMin_(min: TensorLike): this {
     return this.#assignMath("clampMin_", ops.clampMin(this.detach(), min));
   }
-  clampMax_(max: number): this {
+  clampMax_(max: TensorLike): this {
     return this.#assignMath("clampMax_", ops.clampMax(this.detach(), max));
   }
   nanToNum_(options?: ops.NanToNumOptions | number): this {

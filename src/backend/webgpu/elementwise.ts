@@ -52,8 +52,8 @@ const UNARY: Record<UnaryOp, Expr> = {
     return `select(select(select(a, ${c}(p1), ${x} > p1), ${lo}, ${x} < p0), a, ${nan("a")})`;
   },
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
-  // Issue 12's math. Float ones always run in f32 (the op promotes ints first); the tests
-  // below also see int inputs, where they have fixed answers.
+  // Issue 12's math. The float functions always run in f32 (their ops promote ints first);
+  // isnan, isinf, isfinite and signbit also see i32, where the answer needs no helper.
   floor: () => "floor(a)",
   ceil: () => "ceil(a)",
   round: () => "round_(a, p0, p1)",
