@@ -31,3 +31,32 @@ export { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } f
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
+export {
+  broadcastTo,
+  expandAs,
+  flip,
+  meshgrid,
+  type MeshgridOptions,
+  movedim,
+  reshapeAs,
+  roll,
+  swapaxes,
+  t,
+  unbind,
+  unflatten,
+  viewAs,
+} from "./rearrange.ts";
+export { repeat, repeatInterleave, repeatInterleaveAsync, tile } from "./repeat.ts";
+export { diag, diagEmbed, diagonal, trace, tril, triu } from "./diagonal.ts";
+export {
+  bernoulli,
+  bernoulli_,
+  exponential_,
+  type GeneratorOptions,
+  multinomial,
+  type MultinomialOptions,
+  normal,
+  normal_,
+  type NormalOptions,
+  uniform_,
+} from "./random.ts";
