@@ -5,6 +5,7 @@
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { asTensor } from "./operand.ts";
+import { clone } from "./copy.ts";
 import { expand, reshape } from "./view.ts";
 import { indexSelect } from "./gather.ts";
 
@@ -23,6 +24,8 @@ export function repeat(input: TensorLike, repeats: readonly number[]): Tensor {
   const lead = repeats.length - x.ndim;
   const padded = [...new Array<number>(lead).fill(1), ...x.shape];
   // [.., 1, s_i, ..] expanded to [.., r_i, s_i, ..] and merged: each copy of dim i in turn.
+  // All ones would reshape to a view; repeat always copies, as PyTorch's does.
+  if (repeats.every((r) => r === 1)) return clone(reshape(x, padded));
   const split = padded.flatMap((s) => [1, s]);
   const grown = padded.flatMap((s, i) => [repeats[i], s]);
   return reshape(expand(reshape(x, split), grown), padded.map((s, i) => s * repeats[i]));
@@ -65,6 +68,7 @@ export function repeatInterleave(
   const n = x.shape[d];
   if (typeof repeats === "number") {
     checkCounts("repeatInterleave", [repeats]);
+    if (repeats === 1) return clone(x);
     const shape = [...x.shape];
     const split = [...shape.slice(0, d + 1), 1, ...shape.slice(d + 1)];
     const grown = [...shape.slice(0, d + 1), repeats, ...shape.slice(d + 1)];

@@ -1,5 +1,5 @@
 /** Creation functions: tensor(), zeros/ones/full/eye/arange/linspace and the random ones. */
-import { type NestedArray, Tensor } from "./tensor.ts";
+import { Tensor } from "./tensor.ts";
 import {
   type Device,
   type DType,
