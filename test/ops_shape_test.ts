@@ -345,6 +345,20 @@ async function checkDistributions(device: "cpu" | "webgpu") {
   assert.ok(!idx.includes(1), `${device} multinomial picked a zero-weight category`);
   const frac2 = idx.filter((i) => i === 2).length / idx.length;
   assert.ok(Math.abs(frac2 - 0.75) < 5 * Math.sqrt(0.75 * 0.25 / idx.length), `${frac2}`);
+  // Ten categories, weights 0..9: each frequency within 5 standard errors.
+  const ten = Array.from(
+    await multinomial(tensor([...Array(10).keys()], { device }), 20000, {
+      replacement: true,
+      generator: g,
+    }).data(),
+  );
+  for (let k = 0; k < 10; k++) {
+    const f = ten.filter((i) => i === k).length / ten.length, p = k / 45;
+    assert.ok(
+      Math.abs(f - p) <= 5 * Math.sqrt(p * (1 - p) / ten.length),
+      `${device} cat ${k}: ${f}`,
+    );
+  }
   // Without replacement: every row's picks are distinct, all of the non-zero categories.
   const w = tensor([[0, 1, 2, 3, 0], [5, 0, 0, 1, 1]], { device });
   const rows = await multinomial(w, 3, { generator: g }).toArrayAsync() as number[][];

@@ -13,7 +13,7 @@ import { type DType, isFloat } from "../core/dtype.ts";
 import { broadcastShapes, checkShape, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { asTensor } from "./operand.ts";
+import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { assignInPlace } from "./inplace.ts";
 import { add, div, minimum, mul } from "./binary.ts";
@@ -23,8 +23,7 @@ import { argmax, sum } from "./reduce.ts";
 import { reshape, squeeze, unsqueeze } from "./view.ts";
 import { cat } from "./join.ts";
 import { where } from "./where.ts";
-import { triu } from "./diagonal.ts";
-import { matmul } from "./matmul.ts";
+import { narrow } from "./indexing.ts";
 
 export interface GeneratorOptions {
   generator?: Generator;
@@ -308,7 +307,7 @@ function multinomialHost(
 
 /**
  * On the device, without reading back: with replacement, each draw counts the CDF entries at
- * or below a uniform (the CDF as probs @ upper-triangular ones); without, the exponential
+ * or below a uniform (the CDF by a log-step scan); without, the exponential
  * race (top numSamples of log(u)/p, one argmax at a time). Weights are not validated here.
  */
 function multinomialDevice(
@@ -320,8 +319,7 @@ function multinomialDevice(
   const [rows, c] = p.shape;
   return noGrad(() => {
     if (replacement) {
-      const upper = triu(reshape(asTensor(new Array<number>(c * c).fill(1), p, p.dtype), [c, c]));
-      const cdf = unsqueeze(matmul(p, upper), 1); // [rows, 1, c]
+      const cdf = unsqueeze(inclusiveScan(p), 1); // [rows, 1, c]
       const total = cdf.index(":", ":", `${c - 1}:`); // the CDF's own end, so u stays below it
       const u = mul(uniformOn([rows, n, 1], p, p.dtype, g), total);
       const below = sum(to(le(cdf, u), "int32"), -1); // [rows, n]
@@ -338,4 +336,15 @@ function multinomialDevice(
     }
     return cat(picks, 1);
   });
+}
+
+/** Running sums along the last dim of [rows, c] in log2(c) shifted adds (Hillis-Steele). */
+function inclusiveScan(p: Tensor): Tensor {
+  const [rows, c] = p.shape;
+  let acc = p;
+  for (let s = 1; s < c; s *= 2) {
+    const shifted = cat([zerosOf([rows, s], p.dtype, p.device), narrow(acc, 1, 0, c - s)], 1);
+    acc = add(acc, shifted);
+  }
+  return acc;
 }
