@@ -56,6 +56,9 @@ export type BinaryOp =
 
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
+/** Inclusive scans along one dim; cummax/cummin give the int32 index of the running extreme. */
+export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp" | "cummax" | "cummin";
+
 export interface Backend {
   readonly device: Device;
   /** Copies host data into new storage. */
@@ -74,6 +77,11 @@ export interface Backend {
   where(cond: View, a: View, b: View, outDtype: DType): Storage;
   /** Reduces `dims` (sorted, distinct) away; output has the remaining dims, row-major. */
   reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage;
+  /**
+   * Inclusive scan along `dim` (from the end when `reverse`), output contiguous in x's shape:
+   * x's dtype (int32 for bool) for cumsum/cumprod/logcumsumexp, int32 indices for cummax/cummin.
+   */
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean): Storage;
   /** Softmax or log-softmax along the last dim of a contiguous view. */
   softmax(x: View, log: boolean): Storage;
   /**
@@ -92,6 +100,12 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View): Storage;
   /** Returns a copy of `base` with src's slices added at the entries of a 1-D index along `dim`. */
   indexAdd(base: View, dim: number, index: View, src: View): Storage;
+  /**
+   * Stable sort along `dim`: the values and their positions along `dim` (int32), both
+   * contiguous in x's shape. NaN sorts as the largest value; equal values keep ascending
+   * index order in both directions (torch's stable sort).
+   */
+  sort(x: View, dim: number, descending: boolean): [values: Storage, indices: Storage];
   /** Writes src (same shape) through the strided view dst, in place. */
   assign(dst: View, src: View): void;
   /**

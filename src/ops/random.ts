@@ -13,17 +13,16 @@ import { type DType, isFloat } from "../core/dtype.ts";
 import { broadcastShapes, checkShape, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { asTensor, zerosOf } from "./operand.ts";
+import { asTensor } from "./operand.ts";
 import { to } from "./copy.ts";
 import { assignInPlace } from "./inplace.ts";
 import { add, div, minimum, mul } from "./binary.ts";
 import { log, log1p, neg } from "./unary.ts";
-import { eq, le, lt } from "./compare.ts";
-import { argmax, sum } from "./reduce.ts";
+import { le, lt } from "./compare.ts";
+import { sum } from "./reduce.ts";
 import { reshape, squeeze, unsqueeze } from "./view.ts";
-import { cat } from "./join.ts";
-import { where } from "./where.ts";
-import { narrow } from "./indexing.ts";
+import { cumsum } from "./scan.ts";
+import { topk } from "./sort.ts";
 
 export interface GeneratorOptions {
   generator?: Generator;
@@ -307,8 +306,8 @@ function multinomialHost(
 
 /**
  * On the device, without reading back: with replacement, each draw counts the CDF entries at
- * or below a uniform (the CDF by a log-step scan); without, the exponential
- * race (top numSamples of log(u)/p, one argmax at a time). Weights are not validated here.
+ * or below a uniform; without, the exponential race (the top numSamples of log(u)/p).
+ * Weights are not validated here (that needs a readback).
  */
 function multinomialDevice(
   p: Tensor,
@@ -319,32 +318,14 @@ function multinomialDevice(
   const [rows, c] = p.shape;
   return noGrad(() => {
     if (replacement) {
-      const cdf = unsqueeze(inclusiveScan(p), 1); // [rows, 1, c]
+      const cdf = unsqueeze(cumsum(p, -1), 1); // [rows, 1, c]
       const total = cdf.index(":", ":", `${c - 1}:`); // the CDF's own end, so u stays below it
       const u = mul(uniformOn([rows, n, 1], p, p.dtype, g), total);
       const below = sum(to(le(cdf, u), "int32"), -1); // [rows, n]
       return minimum(below, c - 1);
     }
     // log(u) < 0, so a zero weight gives -inf and is never picked while others remain.
-    let keys = div(log(uniformOn([rows, c], p, p.dtype, g)), p);
-    const cols = asTensor(Array.from({ length: c }, (_, i) => i), p, "int32");
-    const picks: Tensor[] = [];
-    for (let k = 0; k < n; k++) {
-      const idx = argmax(keys, -1, true); // [rows, 1]
-      picks.push(idx);
-      keys = where(eq(cols, idx), -Infinity, keys);
-    }
-    return cat(picks, 1);
+    const keys = div(log(uniformOn([rows, c], p, p.dtype, g)), p);
+    return topk(keys, n, -1).indices;
   });
-}
-
-/** Running sums along the last dim of [rows, c] in log2(c) shifted adds (Hillis-Steele). */
-function inclusiveScan(p: Tensor): Tensor {
-  const [rows, c] = p.shape;
-  let acc = p;
-  for (let s = 1; s < c; s *= 2) {
-    const shifted = cat([zerosOf([rows, s], p.dtype, p.device), narrow(acc, 1, 0, c - s)], 1);
-    acc = add(acc, shifted);
-  }
-  return acc;
 }

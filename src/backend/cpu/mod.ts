@@ -4,15 +4,23 @@ import type {
   Backend,
   BinaryOp,
   ReduceOp,
+  ScanOp,
   SgdHyper,
   UnaryOp,
   View,
 } from "../backend.ts";
 import { adamStepInto, sgdStepInto } from "./optim_kernels.ts";
-import { type DType, reduceOutDtype, type TypedArray, typedArrayFor } from "../../core/dtype.ts";
+import {
+  type DType,
+  reduceOutDtype,
+  scanOutDtype,
+  type TypedArray,
+  typedArrayFor,
+} from "../../core/dtype.ts";
 import { contiguousStrides, isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
+import { scanInto } from "./scan.ts";
 import { matmulInto } from "./matmul.ts";
 import {
   assignInto,
@@ -22,6 +30,7 @@ import {
   scatterAddInto,
 } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
+import { sortRows } from "./sort.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
 const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
@@ -153,6 +162,12 @@ export const cpuBackend: Backend = {
     return out;
   },
 
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean): TypedArray {
+    const out = typedArrayFor(scanOutDtype(op, x.dtype), numelOf(x.shape));
+    scanInto(op, out, operand(x), dim, reverse);
+    return out;
+  },
+
   softmax(x: View, log: boolean): TypedArray {
     const out = typedArrayFor(x.dtype, numelOf(x.shape));
     const src = operand(x);
@@ -201,6 +216,10 @@ export const cpuBackend: Backend = {
     const out = cpuBackend.readSync!(base);
     indexAddInto(out, base.shape, dim, operand(index), operand(src));
     return out;
+  },
+
+  sort(x: View, dim: number, descending: boolean): [TypedArray, Int32Array] {
+    return sortRows(operand(x), x.dtype, dim, descending);
   },
 
   adamStep(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void {
