@@ -22,6 +22,7 @@ import {
   scatterAddInto,
 } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
+import { indexCopyInto, scatterInto } from "./scatter.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
 const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
@@ -205,6 +206,18 @@ export const cpuBackend: Backend = {
   indexAdd(base: View, dim: number, index: View, src: View): TypedArray {
     const out = cpuBackend.readSync!(base);
     indexAddInto(out, base.shape, dim, operand(index), operand(src));
+    return out;
+  },
+
+  scatter(base: View, dim: number, index: View, src: View, reduce: "none" | "multiply"): TypedArray {
+    const out = cpuBackend.readSync!(base);
+    scatterInto(out, base.shape, dim, operand(index), operand(src), reduce);
+    return out;
+  },
+
+  indexCopy(base: View, dim: number, index: View, src: View): TypedArray {
+    const out = cpuBackend.readSync!(base);
+    indexCopyInto(out, base.shape, dim, operand(index), operand(src));
     return out;
   },
 

@@ -22,6 +22,7 @@ import {
   scatterAddKernel,
 } from "./indexing.ts";
 import { adamKernel, sgdKernel } from "./optim.ts";
+import { indexCopyKernel, scatterKernel } from "./scatter.ts";
 import { randomKernel } from "./random.ts";
 import { crossEntropyKernel } from "./loss.ts";
 import { wgslType } from "./wgsl.ts";
@@ -107,6 +108,10 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     indexSelect: (x: View, dim: number, index: View) => indexSelectKernel(rt, x, dim, index),
     indexAdd: (base: View, dim: number, index: View, src: View) =>
       indexAddKernel(rt, base, dim, index, src),
+    scatter: (base: View, dim: number, index: View, src: View, reduce: "none" | "multiply") =>
+      scatterKernel(rt, base, dim, index, src, reduce),
+    indexCopy: (base: View, dim: number, index: View, src: View) =>
+      indexCopyKernel(rt, base, dim, index, src),
     assign: (dst: View, src: View) => assignKernel(rt, dst, src),
     adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>
       adamKernel(rt, p, grad, m, v, h),
