@@ -205,8 +205,8 @@ function isAdvanced(s: Step): boolean {
 /** One plain 1-D int list: indexSelect along its dim, cheaper than the general lowering. */
 function isPlainList(s: Step): boolean {
   if (s.kind !== "list") return false;
-  if (s.index instanceof Tensor) return s.index.ndim === 1;
-  return s.index.every((v) => typeof v === "number");
+  if (s.index instanceof Tensor) return s.index.ndim === 1 && s.index.dtype === "int32";
+  return s.index.every((v) => Number.isInteger(v));
 }
 
 export function index(x: Tensor, spec: readonly IndexSpec[]): Tensor {
