@@ -5,16 +5,16 @@
  */
 import assert from "node:assert/strict";
 import {
-  argwhere,
   arange,
+  argwhere,
   autograd,
   enableGrad,
   gradcheck,
   type IndexSpec,
   maskedSelect,
+  noGrad,
   nonzero,
   nonzeroAsync,
-  noGrad,
   randn,
   type Tensor,
   tensor,
@@ -28,7 +28,9 @@ type Json = any;
 
 /** A JSON spec (see make_ops_indexing.py): {"input": k} is the case's k-th input. */
 function specOf(spec: Json[], xs: Tensor[]): IndexSpec[] {
-  return spec.map((s) => (s !== null && typeof s === "object" && !Array.isArray(s) ? xs[s.input] : s));
+  return spec.map((
+    s,
+  ) => (s !== null && typeof s === "object" && !Array.isArray(s) ? xs[s.input] : s));
 }
 
 /** On devices read asynchronously, bool-tensor masks are turned into indices first. */
@@ -111,9 +113,13 @@ Deno.test("gradcheck: writes in x and values, and their second derivatives", () 
   gradcheck((x, r) => x.mul(1).at("1:", ":").add_(r), [x, r]);
   gradcheck((x, v) => x.mul(1).at([0, 2]).set_(v.mul(v)), [x, v]);
   // second order: the backward is written in tensor ops
-  const [gx] = autograd.grad(x.indexPut([i32([0, 0])], v.mul(x.index([1, 2])), {
-    accumulate: true,
-  }).pow(2).sum(), [x], { createGraph: true });
+  const [gx] = autograd.grad(
+    x.indexPut([i32([0, 0])], v.mul(x.index([1, 2])), {
+      accumulate: true,
+    }).pow(2).sum(),
+    [x],
+    { createGraph: true },
+  );
   gradcheck((x, v) =>
     enableGrad(() => {
       const [g] = autograd.grad(
@@ -191,7 +197,10 @@ Deno.test("a leaf that requires grad cannot be written in place outside noGrad",
       () => a.at(a.detach().gt(1)).add_(1),
     ]
   ) {
-    assert.throws(f, /a leaf Variable that requires grad is being used in an in-place operation.*noGrad/);
+    assert.throws(
+      f,
+      /a leaf Variable that requires grad is being used in an in-place operation.*noGrad/,
+    );
   }
   noGrad(() => a.at("1:").set_(0));
   assert.deepEqual(a.toArray(), [1, 0, 0]);
@@ -234,26 +243,50 @@ Deno.test("index errors name the dim, the index and the size", () => {
   const x = zeros(2, 3, 4);
   const cases: [() => unknown, RegExp][] = [
     [() => x.index(i32([0, 5])), /index 5 is out of bounds for dimension 0 with size 2/],
-    [() => x.index(":", ":", [0, -5]), /index -5 is out of bounds for dimension 2 with size 4.*-4\.\.3/],
+    [
+      () => x.index(":", ":", [0, -5]),
+      /index -5 is out of bounds for dimension 2 with size 4.*-4\.\.3/,
+    ],
     [() => x.index(":", [3], [0]), /index 3 is out of bounds for dimension 1 with size 3/],
     [() => x.index([0, 1], [0, 1, 2]), /could not be broadcast together: shapes \[2\], \[3\]/],
-    [() => x.index([[true, false, true]]), /mask of shape \[1, 3\] at dim 0 does not match.*\[2, 3, 4\]/],
+    [
+      () => x.index([[true, false, true]]),
+      /mask of shape \[1, 3\] at dim 0 does not match.*\[2, 3, 4\]/,
+    ],
     [() => x.index(":", [true, false]), /mask of shape \[2\] at dim 1/],
     [() => x.index(tensor([0, 1])), /must be int32 or bool.*float32.*\.int\(\)/],
     [() => x.index([0.5]), /index values must be integers.*0\.5/],
     [() => x.index([0], [0], [0], [0]), /too many indices for a tensor of dimension 3/],
-    [() => x.indexPut([i32([0, 1])], zeros(3)), /values of shape \[3\] cannot be broadcast to the indexed shape \[2, 3, 4\]/],
+    [
+      () => x.indexPut([i32([0, 1])], zeros(3)),
+      /values of shape \[3\] cannot be broadcast to the indexed shape \[2, 3, 4\]/,
+    ],
     [() => x.indexPut([i32([0])], 1, { acumulate: true } as never), /indexPut.*accumulate/],
-    [() => x.scatter(0, i32([[[0]]]).expand(1, 1, 5), 1), /scatter: index of shape \[1, 1, 5\] does not fit/],
-    [() => x.scatter(0, i32([[[0]]]), 1, { reduce: "max" } as never), /reduce must be "add" or "multiply"/],
+    [
+      () => x.scatter(0, i32([[[0]]]).expand(1, 1, 5), 1),
+      /scatter: index of shape \[1, 1, 5\] does not fit/,
+    ],
+    [
+      () => x.scatter(0, i32([[[0]]]), 1, { reduce: "max" } as never),
+      /reduce must be "add" or "multiply"/,
+    ],
     [() => x.takeAlongDim(i32([0]), 0), /same number of dims, got 3.*and 1/],
-    [() => x.indexCopy(0, i32([0]), zeros(2, 3, 4)), /indexCopy: source has shape \[2, 3, 4\] but must be \[1, 3, 4\]/],
-    [() => x.scatter(0, i32([[[7]]]), 1), /scatter: index 7 is out of bounds for dimension 0 with size 2/],
+    [
+      () => x.indexCopy(0, i32([0]), zeros(2, 3, 4)),
+      /indexCopy: source has shape \[2, 3, 4\] but must be \[1, 3, 4\]/,
+    ],
+    [
+      () => x.scatter(0, i32([[[7]]]), 1),
+      /scatter: index 7 is out of bounds for dimension 0 with size 2/,
+    ],
   ];
   for (const [f, re] of cases) assert.throws(f, re);
   const m = tensor([1, 2], { requiresGrad: true });
   const y = m.mul(1).scatter(0, i32([0]), m.index("0:1"), { reduce: "multiply" });
-  assert.throws(() => y.sum().backward(), /derivative of scatter with reduce 'multiply' is not implemented/);
+  assert.throws(
+    () => y.sum().backward(),
+    /derivative of scatter with reduce 'multiply' is not implemented/,
+  );
 });
 
 const gpu = await webgpu.available();
@@ -269,7 +302,10 @@ Deno.test({
     assert.throws(() => x.nonzero(), /nonzeroAsync/);
     assert.throws(() => x.argwhere(), /argwhereAsync/);
     assert.throws(() => x.maskedSelect(m), /maskedSelectAsync/);
-    assert.throws(() => x.at(m).set_(tensor([5, 6]).to("webgpu")), /nonzeroAsync\(\{ asTuple: true \}\)/);
+    assert.throws(
+      () => x.at(m).set_(tensor([5, 6]).to("webgpu")),
+      /nonzeroAsync\(\{ asTuple: true \}\)/,
+    );
     assert.deepEqual(Array.from(await (await x.indexAsync(m)).data()), [1, 2]);
     x.at(m).set_(7); // a single value: a where(), no readback
     assert.deepEqual(Array.from(await x.data()), [0, 7, 7, 0]);

@@ -214,7 +214,9 @@ export function lowerPositions(op: string, x: Tensor, steps: readonly Step[]): T
       reshape(full, [...restBefore.map(() => 1), ...b, ...restAfter.map(() => 1)]),
     );
   }
-  return sameShape(positions.shape, resultShape) ? positions : broadcastView(positions, resultShape);
+  return sameShape(positions.shape, resultShape)
+    ? positions
+    : broadcastView(positions, resultShape);
 }
 
 /** x's elements at `positions` (of contiguous x), shaped like positions; differentiable. */

@@ -7,13 +7,7 @@ export { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view 
 export { index, type IndexSpec, narrow, type Slice } from "./indexing.ts";
 export { cat, chunk, split, stack } from "./join.ts";
 export { gather, indexAdd, indexSelect, scatterAdd } from "./gather.ts";
-export {
-  indexAsync,
-  indexPut,
-  indexPut_,
-  type IndexPutOptions,
-  IndexTarget,
-} from "./index_put.ts";
+export { indexAsync, indexPut, indexPut_, type IndexPutOptions, IndexTarget } from "./index_put.ts";
 export {
   argwhere,
   argwhereAsync,

@@ -3,7 +3,7 @@
  * where the tensor can be read synchronously (the CPU); each has an async twin that works on
  * every device.
  */
-import { Tensor, type TensorLike } from "../tensor/tensor.ts";
+import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { TypedArray } from "../tensor/dtype.ts";
 import { broadcastShapes, shapeStr } from "../tensor/shape.ts";
 import { asTensor, fromStorage } from "./operand.ts";
@@ -100,7 +100,11 @@ export async function nonzeroAsync(
 /** torch.argwhere: nonzero as one [n, ndim] tensor. */
 export function argwhere(input: TensorLike): Tensor {
   const x = asTensor(input);
-  return build(syncValues("argwhere", x, "Use the async twin: await argwhereAsync(x)."), x, false) as Tensor;
+  return build(
+    syncValues("argwhere", x, "Use the async twin: await argwhereAsync(x)."),
+    x,
+    false,
+  ) as Tensor;
 }
 
 export async function argwhereAsync(input: TensorLike): Promise<Tensor> {

@@ -1,5 +1,5 @@
 /** scatter (write, add or multiply along a dim), indexCopy and takeAlongDim. */
-import { Tensor, type TensorLike } from "../tensor/tensor.ts";
+import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { broadcastShapes, normalizeDim, sameShape, shapeStr } from "../tensor/shape.ts";
 import { checkOptions } from "../core/options.ts";
@@ -89,7 +89,9 @@ export function indexCopy(
   const d = normalizeDim("indexCopy", dim, x.ndim);
   const idx = intIndex("indexCopy", index_, x);
   if (idx.ndim > 1) {
-    throw new Error(`indexCopy: index must be 1-D (or a scalar), got shape ${shapeStr(idx.shape)}.`);
+    throw new Error(
+      `indexCopy: index must be 1-D (or a scalar), got shape ${shapeStr(idx.shape)}.`,
+    );
   }
   const src = to(asTensor(source, x), x.dtype);
   const expected = [...x.shape];

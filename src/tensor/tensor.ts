@@ -68,7 +68,15 @@ export class Tensor implements View {
 
   /** @internal A tensor sharing this one's storage (and version counter) with a new layout. */
   _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    const t = new Tensor(this.storage, shape, this.dtype, this.device, strides, offset, this.#version);
+    const t = new Tensor(
+      this.storage,
+      shape,
+      this.dtype,
+      this.device,
+      strides,
+      offset,
+      this.#version,
+    );
     t.#isView = true;
     return t;
   }
@@ -391,11 +399,19 @@ export class Tensor implements View {
     return new ops.IndexTarget(this, spec);
   }
   /** torch.index_put: a copy with values written at indices (int tensors, masks, any spec). */
-  indexPut(indices: readonly IndexSpec[], values: TensorLike, options?: ops.IndexPutOptions): Tensor {
+  indexPut(
+    indices: readonly IndexSpec[],
+    values: TensorLike,
+    options?: ops.IndexPutOptions,
+  ): Tensor {
     return ops.indexPut(this, indices, values, options);
   }
   /** torch.Tensor.index_put_: writes values at indices, in place; returns this tensor. */
-  indexPut_(indices: readonly IndexSpec[], values: TensorLike, options?: ops.IndexPutOptions): this {
+  indexPut_(
+    indices: readonly IndexSpec[],
+    values: TensorLike,
+    options?: ops.IndexPutOptions,
+  ): this {
     ops.indexPut_(this, indices, values, options);
     return this;
   }

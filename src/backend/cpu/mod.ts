@@ -209,7 +209,13 @@ export const cpuBackend: Backend = {
     return out;
   },
 
-  scatter(base: View, dim: number, index: View, src: View, reduce: "none" | "multiply"): TypedArray {
+  scatter(
+    base: View,
+    dim: number,
+    index: View,
+    src: View,
+    reduce: "none" | "multiply",
+  ): TypedArray {
     const out = cpuBackend.readSync!(base);
     scatterInto(out, base.shape, dim, operand(index), operand(src), reduce);
     return out;

@@ -6,7 +6,7 @@
  */
 import type { View } from "../backend.ts";
 import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
-import { bindings, LINEAR_INDEX, MAIN_ARGS, WORKGROUP, wgslType } from "./wgsl.ts";
+import { bindings, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 import { copyInto } from "./elementwise.ts";
 import { checkIndex, forEachDim } from "./indexing.ts";
