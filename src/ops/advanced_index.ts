@@ -287,6 +287,7 @@ export function advancedIndex(x: Tensor, steps: readonly Step[]): Tensor {
  * masked row): a where() on the basic view, which needs no data-dependent shape.
  */
 function maskWhere(
+  op: string,
   x: Tensor,
   steps: readonly Step[],
   value: Tensor,
@@ -296,7 +297,7 @@ function maskWhere(
   if (advanced.length !== 1 || advanced[0].kind !== "mask") return null;
   const mask = advanced[0].mask;
   if (mask.ndim === 0) return null;
-  const { basic, adv } = split("indexPut_", x, steps);
+  const { basic, adv } = split(op, x, steps);
   const view = basicIndex(x, basic);
   const after = view.ndim - adv[0].vDim - mask.ndim;
   const lead = value.shape.findIndex((s) => s !== 1);
@@ -322,7 +323,7 @@ export function putSteps(
   name?: string,
 ): Tensor {
   const v = asTensor(values, x, values instanceof Tensor ? undefined : x.dtype);
-  const viaWhere = maskWhere(x, steps, v, accumulate);
+  const viaWhere = maskWhere(op, x, steps, v, accumulate);
   if (viaWhere) {
     return flatPut(op, x, lowerPositions(op, x, viaWhere.basic), viaWhere.values, false, name);
   }

@@ -504,8 +504,11 @@ export class Tensor implements View {
    * NumPy-style basic indexing. Each argument addresses one dim: a number picks an index
    * (negative counts from the end) and drops the dim; a string "start:stop:step" (any part
    * optional: ":", "1:", "::2", "-3:") or { start, stop, step } slices; null inserts a new
-   * axis; "..." stands for all remaining dims. Returns a view.
+   * axis; "..." stands for all remaining dims: these return a view. Int arrays / int32 tensors
+   * (broadcast together, NumPy's placement rule), bool masks and true / false index as
+   * PyTorch's advanced indexing and return a copy (a mask on webgpu: use indexAsync).
    * @example x.index(0, "1:3", null, "::-1") // ~ x[0, 1:3, None, ::-1] in NumPy
+   * @example x.index(rows, cols); x.index(x.gt(0)) // ~ x[rows, cols]; x[x > 0]
    */
   index(...spec: IndexSpec[]): Tensor {
     return ops.index(this, spec);
