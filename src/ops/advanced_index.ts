@@ -8,7 +8,7 @@
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { broadcastShapes, contiguousStrides, sameShape, shapeStr } from "../tensor/shape.ts";
+import { broadcastShapes, contiguousStrides, sameShape, shapeStr } from "../core/shape.ts";
 import { asTensor } from "./operand.ts";
 import { contiguous, to } from "./copy.ts";
 import { reshape } from "./view.ts";

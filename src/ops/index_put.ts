@@ -6,7 +6,7 @@
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { index, type IndexSpec, toSteps } from "./indexing.ts";
 import { checkMasks, putSteps } from "./advanced_index.ts";

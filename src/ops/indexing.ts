@@ -5,8 +5,8 @@
  */
 import { type NestedArray, Tensor } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { contiguousStrides, normalizeDim, shapeStr } from "../tensor/shape.ts";
-import { flattenNested } from "../tensor/nested.ts";
+import { contiguousStrides, normalizeDim, shapeStr } from "../core/shape.ts";
+import { flattenNested } from "../core/nested.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { indexSelect } from "./gather.ts";
 import { advancedIndex } from "./advanced_index.ts";

@@ -4,8 +4,8 @@
  * every device.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import type { TypedArray } from "../tensor/dtype.ts";
-import { broadcastShapes, shapeStr } from "../tensor/shape.ts";
+import type { TypedArray } from "../core/dtype.ts";
+import { broadcastShapes, shapeStr } from "../core/shape.ts";
 import { asTensor, fromStorage } from "./operand.ts";
 import { to } from "./copy.ts";
 import { expand, reshape } from "./view.ts";

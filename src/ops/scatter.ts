@@ -1,7 +1,7 @@
 /** scatter (write, add or multiply along a dim), indexCopy and takeAlongDim. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { broadcastShapes, normalizeDim, sameShape, shapeStr } from "../tensor/shape.ts";
+import { broadcastShapes, normalizeDim, sameShape, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";

@@ -2,8 +2,8 @@
  * Write-style index kernels: scatter (gather-shaped index, writing or multiplying) and
  * indexCopy (a 1-D index along one dim). Both fill a copy of the base that the caller made.
  */
-import type { TypedArray } from "../../tensor/dtype.ts";
-import { contiguousStrides } from "../../tensor/shape.ts";
+import type { TypedArray } from "../../core/dtype.ts";
+import { contiguousStrides } from "../../core/shape.ts";
 import type { Operand } from "./codegen.ts";
 import { positions } from "./indexing.ts";
 

@@ -5,7 +5,7 @@
  * is still to come, and a wild index must never write out of bounds.
  */
 import type { View } from "../backend.ts";
-import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
+import { contiguousStrides, numelOf } from "../../core/shape.ts";
 import { bindings, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 import { copyInto } from "./elementwise.ts";

@@ -1,9 +1,9 @@
 /** Functional forms of the layers: linear, dropout, embedding, batchNorm, and oneHot. */
 import { Tensor, type TensorLike } from "../../tensor/tensor.ts";
-import { shapeStr } from "../../tensor/shape.ts";
-import { isFloat } from "../../tensor/dtype.ts";
+import { shapeStr } from "../../core/shape.ts";
+import { isFloat } from "../../core/dtype.ts";
 import { arange, rand } from "../../tensor/creation.ts";
-import type { Generator } from "../../tensor/random.ts";
+import type { Generator } from "../../core/random.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";
 import * as internal from "../../ops/internal.ts";
@@ -53,7 +53,10 @@ export function dropout(
   const dtype = isFloat(x.dtype) ? x.dtype : "float32";
   // As PyTorch: noise = bernoulli(1 - p) / (1 - p), in the input's dtype.
   const noise = noGrad(() =>
-    ops.div(internal.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype), 1 - p)
+    ops.div(
+      internal.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype),
+      1 - p,
+    )
   );
   return ops.mul(x, noise);
 }
