@@ -216,6 +216,22 @@ Deno.test("writes through views: plain ones work, autograd-recorded ones raise",
   assert.throws(() => zeros(3).expand(2, 3).at(0).set_(1), /expanded view/);
 });
 
+Deno.test("basic writes outside autograd go straight through the view", () => {
+  const x = arange(5).float();
+  const v0 = (x as unknown as { _version: number })._version;
+  x.at("1:3").set_(tensor([7, 8]));
+  x.at("::2").add_(1);
+  assert.deepEqual(x.toArray(), [1, 7, 9, 3, 5]);
+  assert.equal((x as unknown as { _version: number })._version, v0 + 2);
+  x.at("1:").set_(x.index(":-1")); // values sharing x's memory: copied before the write
+  assert.deepEqual(x.toArray(), [1, 1, 7, 9, 3]);
+  assert.throws(
+    () => x.at("0:2").set_(tensor([1, 2, 3])),
+    /values of shape \[3\] cannot be broadcast to the indexed shape \[2\]/,
+  );
+  assert.deepEqual(x.toArray(), [1, 1, 7, 9, 3]);
+});
+
 Deno.test("mask writes that need no data-dependent shape run as where()", () => {
   const x = arange(6).reshape(2, 3).float();
   const m = x.gt(2);
@@ -309,6 +325,8 @@ Deno.test({
     assert.deepEqual(Array.from(await (await x.indexAsync(m)).data()), [1, 2]);
     x.at(m).set_(7); // a single value: a where(), no readback
     assert.deepEqual(Array.from(await x.data()), [0, 7, 7, 0]);
+    x.at(1, "0:1").add_(2); // a basic write, straight through the view
+    assert.deepEqual(Array.from(await x.data()), [0, 7, 9, 0]);
     // out-of-range indices on the GPU are clamped, never read out of bounds
     const y = tensor([1, 2, 3]).to("webgpu");
     assert.deepEqual(Array.from(await y.index(i32([[5], [-9]]).to("webgpu")).data()), [3, 1]);

@@ -6,9 +6,12 @@
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
-import { shapeStr } from "../core/shape.ts";
+import { broadcastShapes, sameShape, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
-import { index, type IndexSpec, toSteps } from "./indexing.ts";
+import { applySteps, index, type IndexSpec, type Step, toSteps } from "./indexing.ts";
+import { asTensor } from "./operand.ts";
+import { to } from "./copy.ts";
+import { add, broadcastView } from "./binary.ts";
 import { checkMasks, putSteps } from "./advanced_index.ts";
 import { nonzeroAsync } from "./nonzero.ts";
 
@@ -35,6 +38,7 @@ export function writeInPlace(
   x: Tensor,
   compute: () => Tensor,
   valuesNeedGrad: boolean,
+  direct?: () => boolean,
 ): Tensor {
   const grad = isGradEnabled();
   if (grad && x.requiresGrad && x.isLeaf) {
@@ -59,11 +63,61 @@ export function writeInPlace(
         "clone() the view first.",
     );
   }
+  if (!recorded && direct && noGrad(direct)) {
+    x._bumpVersion();
+    return x;
+  }
   const out = recorded ? compute() : noGrad(compute);
   x._backend.assign(x, out);
   x._bumpVersion();
   if (recorded && out.gradFn) x._setGradFn(out.gradFn);
   return x;
+}
+
+/**
+ * x[spec] = v for a basic spec (no advanced entries), written straight through the view with
+ * no copy of x; false when it does not apply (advanced entries, or values sharing x's memory,
+ * which the copying path handles).
+ */
+function writeView(
+  op: string,
+  x: Tensor,
+  steps: readonly Step[],
+  values: TensorLike,
+  accumulate: boolean,
+): boolean {
+  if (steps.some((s) => s.kind === "list" || s.kind === "mask" || s.kind === "bool")) return false;
+  const v = asTensor(values, x, values instanceof Tensor ? undefined : x.dtype);
+  if (v.storage === x.storage || v.device !== x.device) return false;
+  const l = applySteps(x.shape, x, steps);
+  const view = x._view(l.shape, l.strides, l.offset);
+  let fits = true;
+  try {
+    fits = sameShape(broadcastShapes(op, v.shape, view.shape), view.shape);
+  } catch {
+    fits = false;
+  }
+  if (!fits) return false; // the copying path raises the error
+  const src = to(accumulate ? add(view, v) : v, x.dtype);
+  x._backend.assign(view, broadcastView(src, view.shape));
+  return true;
+}
+
+/** A write into x through `steps`, in place; x[spec] = v with x's history where autograd needs it. */
+function putInPlace(
+  op: string,
+  x: Tensor,
+  steps: readonly Step[],
+  values: TensorLike,
+  accumulate: boolean,
+): Tensor {
+  return writeInPlace(
+    op,
+    x,
+    () => putSteps(op, x, steps, values, accumulate, "CopySlices"),
+    needsGrad(values),
+    () => writeView(op, x, steps, values, accumulate),
+  );
 }
 
 /** torch.index_put: x with x[indices] = values (or += with accumulate), out of place. */
@@ -85,13 +139,7 @@ export function indexPut_(
   options?: IndexPutOptions,
 ): Tensor {
   const accumulate = accumulateOf("indexPut_", options);
-  const steps = toSteps(indices, x.ndim);
-  return writeInPlace(
-    "indexPut_",
-    x,
-    () => putSteps("indexPut_", x, steps, values, accumulate, "CopySlices"),
-    needsGrad(values),
-  );
+  return putInPlace("indexPut_", x, toSteps(indices, x.ndim), values, accumulate);
 }
 
 /**
@@ -128,13 +176,8 @@ export class IndexTarget {
     return indexPut(this.tensor, this.spec, value, { accumulate: true });
   }
   #write(op: string, value: TensorLike, accumulate: boolean): Tensor {
-    const x = this.tensor, steps = toSteps(this.spec, x.ndim);
-    return writeInPlace(
-      `at(...).${op}`,
-      x,
-      () => putSteps(`at(...).${op}`, x, steps, value, accumulate, "CopySlices"),
-      needsGrad(value),
-    );
+    const x = this.tensor;
+    return putInPlace(`at(...).${op}`, x, toSteps(this.spec, x.ndim), value, accumulate);
   }
 }
 
