@@ -358,7 +358,12 @@ Deno.test("index: too many indices, step 0, bad slice strings, two ellipses", ()
   throwsWith(() => zeros(4).index(1.5), /^index:/, /1\.5/, /integer/);
   throwsWith(() => zeros(4).index({ start: 0.5 }), /^index:/, /0\.5/, /integers/);
   throwsWith(() => zeros(2, 3).index("...", 0, "..."), /^index:/, /single ellipsis/);
-  throwsWith(() => zeros(2, 3).index([0], [1]), /^index:/, /one integer-list/);
+  throwsWith(
+    () => zeros(2, 3).index([0, 1], [0, 1, 2]),
+    /^index:/,
+    /could not be broadcast together/,
+    /\[2\], \[3\]/,
+  );
 });
 
 Deno.test("narrow: out of range and non-integer arguments", () => {

@@ -134,6 +134,14 @@ export interface Backend {
   /** Returns a copy of `base` with src's slices added at the entries of a 1-D index along `dim`. */
   indexAdd(base: View, dim: number, index: View, src: View): Storage;
   /**
+   * Returns a copy of `base` where src values (index's shape) are written ("none") or multiplied
+   * in ("multiply") at the positions `index` names along `dim`, as torch.scatter. Repeated
+   * positions: "none" keeps one of the values (unspecified which), "multiply" multiplies all.
+   */
+  scatter(base: View, dim: number, index: View, src: View, reduce: "none" | "multiply"): Storage;
+  /** Returns a copy of `base` with src's slices written at the entries of a 1-D index along `dim`. */
+  indexCopy(base: View, dim: number, index: View, src: View): Storage;
+  /**
    * Stable sort along `dim`: the values and their positions along `dim` (int32), both
    * contiguous in x's shape. NaN sorts as the largest value; equal values keep ascending
    * index order in both directions (torch's stable sort).

@@ -5,7 +5,7 @@ import { normalizeDim, sameShape, shapeStr } from "../core/shape.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 
-function intIndex(op: string, index: TensorLike, like: Tensor): Tensor {
+export function intIndex(op: string, index: TensorLike, like: Tensor): Tensor {
   if (!(index instanceof Tensor)) {
     const values = ArrayBuffer.isView(index)
       ? Array.from(index as unknown as ArrayLike<number>)

@@ -1,12 +1,15 @@
 /**
  * Basic (NumPy-style) indexing as strided views, narrow, and the view's gradient
- * (sliceScatter: the gradient written into zeros through the same view).
+ * (sliceScatter: the gradient written into zeros through the same view). Integer tensors and
+ * bool masks in the spec go to advanced_index.ts.
  */
-import { Tensor } from "../tensor/tensor.ts";
+import { type NestedArray, Tensor } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { contiguousStrides, normalizeDim, shapeStr } from "../core/shape.ts";
-import { zerosOf } from "./operand.ts";
+import { flattenNested } from "../core/nested.ts";
+import { asTensor, zerosOf } from "./operand.ts";
 import { indexSelect } from "./gather.ts";
+import { advancedIndex } from "./advanced_index.ts";
 
 /** A slice, as in Python's start:stop:step; any part may be omitted. */
 export interface Slice {
@@ -17,22 +20,38 @@ export interface Slice {
 
 /**
  * One entry of t.index(...): a number picks one index; a "start:stop:step" string or a Slice
- * takes a range; null adds an axis of size 1; "..." fills the remaining dims with ":"; a 1-D
- * int array or int32 tensor picks several entries of one dim (a copy, through indexSelect).
+ * takes a range; null adds an axis of size 1; "..." fills the remaining dims with ":"; an int
+ * array or int32 tensor (any shape) picks entries of one dim, broadcast with the other integer
+ * indices (a copy); a bool tensor or nested boolean array is a mask over as many dims as it
+ * has; true / false add an axis of size 1 / 0.
  */
-export type IndexSpec = number | string | Slice | null | readonly number[] | Tensor;
+export type IndexSpec = number | boolean | string | Slice | null | readonly NestedArray[] | Tensor;
 
-interface Layout {
+export interface Layout {
   shape: number[];
   strides: number[];
   offset: number;
 }
 
-type Step =
+/** The parsed spec. "list", "mask" and "bool" are advanced; the rest make a view. */
+export type Step =
   | { kind: "int"; index: number }
   | { kind: "slice"; slice: Slice }
   | { kind: "new" }
-  | { kind: "list"; index: readonly number[] | Tensor };
+  | { kind: "list"; index: readonly NestedArray[] | Tensor }
+  | { kind: "mask"; mask: Tensor }
+  | { kind: "bool"; value: boolean };
+
+/** How many of the input's dims a step consumes. */
+function dimsUsed(s: Step): number {
+  if (s.kind === "new" || s.kind === "bool") return 0;
+  return s.kind === "mask" ? s.mask.ndim : 1;
+}
+
+function isBoolArray(a: readonly NestedArray[]): boolean {
+  const flat = flattenNested(a);
+  return flat.values.length > 0 && flat.allBool;
+}
 
 function parseSliceString(s: string): Slice {
   const parts = s.split(":");
@@ -54,11 +73,12 @@ function parseSliceString(s: string): Slice {
   return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) };
 }
 
-function toSteps(spec: readonly IndexSpec[], ndim: number): Step[] {
+export function toSteps(spec: readonly IndexSpec[], ndim: number): Step[] {
   const steps: Step[] = [];
   let ellipsis = -1;
   spec.forEach((s, i) => {
     if (s === null) steps.push({ kind: "new" });
+    else if (typeof s === "boolean") steps.push({ kind: "bool", value: s });
     else if (typeof s === "number") {
       if (!Number.isInteger(s)) {
         throw new Error(`index: position ${i} is ${s}, which is not an integer index.`);
@@ -70,11 +90,18 @@ function toSteps(spec: readonly IndexSpec[], ndim: number): Step[] {
       }
       ellipsis = steps.length;
     } else if (typeof s === "string") steps.push({ kind: "slice", slice: parseSliceString(s) });
-    else if (Array.isArray(s) || s instanceof Tensor) {
-      steps.push({ kind: "list", index: s as readonly number[] });
+    else if (s instanceof Tensor) {
+      steps.push(s.dtype === "bool" ? { kind: "mask", mask: s } : { kind: "list", index: s });
+    } else if (Array.isArray(s)) {
+      const a = s as readonly NestedArray[];
+      steps.push(
+        isBoolArray(a)
+          ? { kind: "mask", mask: asTensor(a, undefined, "bool") }
+          : { kind: "list", index: a },
+      );
     } else steps.push({ kind: "slice", slice: s as Slice });
   });
-  const used = steps.filter((s) => s.kind !== "new").length;
+  const used = steps.reduce((n, s) => n + dimsUsed(s), 0);
   if (used > ndim) {
     throw new Error(
       `index: too many indices for a tensor of dimension ${ndim}: ${used} were given. Use null to add an axis.`,
@@ -114,8 +141,8 @@ function resolveSlice(
   return { start, step, length };
 }
 
-/** Applies the basic steps (no lists) to a layout of `shape`. */
-function applySteps(
+/** Applies the basic steps (no advanced ones) to a layout of `shape`. */
+export function applySteps(
   shape: readonly number[],
   base: { strides: readonly number[]; offset: number },
   steps: readonly Step[],
@@ -152,7 +179,7 @@ function applySteps(
 }
 
 /** The basic-indexing view, differentiable: its gradient scatters back through the same view. */
-function basicIndex(x: Tensor, steps: readonly Step[]): Tensor {
+export function basicIndex(x: Tensor, steps: readonly Step[]): Tensor {
   const l = applySteps(x.shape, x, steps);
   const inShape = x.shape;
   return record(
@@ -171,15 +198,22 @@ function sliceScatter(g: Tensor, shape: readonly number[], steps: readonly Step[
   return record(out, "SliceScatterBackward", [g], (gg) => [basicIndex(gg, steps)]);
 }
 
+function isAdvanced(s: Step): boolean {
+  return s.kind === "list" || s.kind === "mask" || s.kind === "bool";
+}
+
+/** One plain 1-D int list: indexSelect along its dim, cheaper than the general lowering. */
+function isPlainList(s: Step): boolean {
+  if (s.kind !== "list") return false;
+  if (s.index instanceof Tensor) return s.index.ndim === 1 && s.index.dtype === "int32";
+  return s.index.every((v) => Number.isInteger(v));
+}
+
 export function index(x: Tensor, spec: readonly IndexSpec[]): Tensor {
   const steps = toSteps(spec, x.ndim);
-  const lists = steps.filter((s) => s.kind === "list");
-  if (lists.length > 1) {
-    throw new Error(
-      "index: only one integer-list index is supported per call; index one dim at a time.",
-    );
-  }
-  if (lists.length === 0) return basicIndex(x, steps);
+  const adv = steps.filter(isAdvanced);
+  if (adv.length === 0) return basicIndex(x, steps);
+  if (adv.length > 1 || !isPlainList(adv[0])) return advancedIndex(x, steps);
   const at = steps.findIndex((s) => s.kind === "list");
   const list = steps[at] as { kind: "list"; index: readonly number[] | Tensor };
   const sliced = basicIndex(

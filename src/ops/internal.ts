@@ -4,3 +4,4 @@ export { contiguous, to, toAsync } from "./copy.ts";
 export { sumTo } from "./reduce.ts";
 export { crossEntropyRows } from "./softmax.ts";
 export { assignInPlace } from "./inplace.ts";
+export { writeInPlace } from "./index_put.ts";

@@ -7,6 +7,17 @@ export { expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view 
 export { index, type IndexSpec, narrow, type Slice } from "./indexing.ts";
 export { cat, chunk, split, stack } from "./join.ts";
 export { gather, indexAdd, indexSelect, scatterAdd } from "./gather.ts";
+export { indexAsync, indexPut, indexPut_, type IndexPutOptions, IndexTarget } from "./index_put.ts";
+export {
+  argwhere,
+  argwhereAsync,
+  maskedSelect,
+  maskedSelectAsync,
+  nonzero,
+  nonzeroAsync,
+  type NonzeroOptions,
+} from "./nonzero.ts";
+export { indexCopy, scatter, type ScatterOptions, takeAlongDim } from "./scatter.ts";
 export { maskedFill, where } from "./where.ts";
 export { add, div, maximum, minimum, mul, pow, sub } from "./binary.ts";
 export {

@@ -45,6 +45,7 @@ export class Tensor implements View {
   #gradFn: Node | null = null;
   #accumulator: AccumulateGrad | null = null;
   #version: VersionCounter;
+  #isView = false;
 
   /** @internal Use `tensor()` and the creation functions; ops build tensors through here. */
   constructor(
@@ -68,7 +69,25 @@ export class Tensor implements View {
 
   /** @internal A tensor sharing this one's storage (and version counter) with a new layout. */
   _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    return new Tensor(this.storage, shape, this.dtype, this.device, strides, offset, this.#version);
+    const t = new Tensor(
+      this.storage,
+      shape,
+      this.dtype,
+      this.device,
+      strides,
+      offset,
+      this.#version,
+    );
+    t.#isView = true;
+    return t;
+  }
+
+  /**
+   * @internal Whether this tensor shares another's storage (made by _view): an in-place write
+   * recorded for autograd cannot go through it, since the base's history would not see it.
+   */
+  get _isView(): boolean {
+    return this.#isView;
   }
 
   /**
@@ -363,6 +382,93 @@ export class Tensor implements View {
   }
 
   // ---- shape and views ------------------------------------------------------------------
+  // ---- advanced indexing and assignment (issue 12) ----
+
+  /**
+   * index() that also takes bool-tensor masks on devices read asynchronously (webgpu), where
+   * the mask's count sets the result's shape. The same as index() on the CPU.
+   */
+  indexAsync(...spec: IndexSpec[]): Promise<Tensor> {
+    return ops.indexAsync(this, spec);
+  }
+  /**
+   * The elements `x.index(...spec)` reads, as a target to write: `x.at("1:3").set_(y)` is
+   * x[1:3] = y, `x.at(mask).set_(0)` is x[mask] = 0, `x.at(idx).add_(v)` adds v at idx
+   * (repeated indices add up); set / add return a new tensor instead.
+   */
+  at(...spec: IndexSpec[]): ops.IndexTarget {
+    return new ops.IndexTarget(this, spec);
+  }
+  /** torch.index_put: a copy with values written at indices (int tensors, masks, any spec). */
+  indexPut(
+    indices: readonly IndexSpec[],
+    values: TensorLike,
+    options?: ops.IndexPutOptions,
+  ): Tensor {
+    return ops.indexPut(this, indices, values, options);
+  }
+  /** torch.Tensor.index_put_: writes values at indices, in place; returns this tensor. */
+  indexPut_(
+    indices: readonly IndexSpec[],
+    values: TensorLike,
+    options?: ops.IndexPutOptions,
+  ): this {
+    ops.indexPut_(this, indices, values, options);
+    return this;
+  }
+  maskedSelect(mask: TensorLike): Tensor {
+    return ops.maskedSelect(this, mask);
+  }
+  maskedSelectAsync(mask: TensorLike): Promise<Tensor> {
+    return ops.maskedSelectAsync(this, mask);
+  }
+  /** Indices of the non-zero elements: [n, ndim], or one [n] tensor per dim with asTuple. */
+  nonzero(): Tensor;
+  nonzero(options: { asTuple: true }): Tensor[];
+  nonzero(options?: ops.NonzeroOptions): Tensor | Tensor[];
+  nonzero(options?: ops.NonzeroOptions): Tensor | Tensor[] {
+    return ops.nonzero(this, options);
+  }
+  nonzeroAsync(): Promise<Tensor>;
+  nonzeroAsync(options: { asTuple: true }): Promise<Tensor[]>;
+  nonzeroAsync(options?: ops.NonzeroOptions): Promise<Tensor | Tensor[]>;
+  nonzeroAsync(options?: ops.NonzeroOptions): Promise<Tensor | Tensor[]> {
+    return ops.nonzeroAsync(this, options);
+  }
+  argwhere(): Tensor {
+    return ops.argwhere(this);
+  }
+  argwhereAsync(): Promise<Tensor> {
+    return ops.argwhereAsync(this);
+  }
+  takeAlongDim(indices: TensorLike, dim?: number | null): Tensor {
+    return ops.takeAlongDim(this, indices, dim);
+  }
+  /** torch.scatter: a copy with src (or a scalar) written, added or multiplied at index along dim. */
+  scatter(dim: number, index: TensorLike, src: TensorLike, options?: ops.ScatterOptions): Tensor {
+    return ops.scatter(this, dim, index, src, options);
+  }
+  scatter_(dim: number, index: TensorLike, src: TensorLike, options?: ops.ScatterOptions): this {
+    internal.writeInPlace(
+      "scatter_",
+      this,
+      () => ops.scatter(this, dim, index, src, options),
+      src instanceof Tensor && src.requiresGrad,
+    );
+    return this;
+  }
+  indexCopy(dim: number, index: TensorLike, src: TensorLike): Tensor {
+    return ops.indexCopy(this, dim, index, src);
+  }
+  indexCopy_(dim: number, index: TensorLike, src: TensorLike): this {
+    internal.writeInPlace(
+      "indexCopy_",
+      this,
+      () => ops.indexCopy(this, dim, index, src),
+      src instanceof Tensor && src.requiresGrad,
+    );
+    return this;
+  }
 
   reshape(...shape: number[] | [readonly number[]]): Tensor {
     return ops.reshape(this, internal.shapeArgs(shape));
@@ -399,8 +505,11 @@ export class Tensor implements View {
    * NumPy-style basic indexing. Each argument addresses one dim: a number picks an index
    * (negative counts from the end) and drops the dim; a string "start:stop:step" (any part
    * optional: ":", "1:", "::2", "-3:") or { start, stop, step } slices; null inserts a new
-   * axis; "..." stands for all remaining dims. Returns a view.
+   * axis; "..." stands for all remaining dims: these return a view. Int arrays / int32 tensors
+   * (broadcast together, NumPy's placement rule), bool masks and true / false index as
+   * PyTorch's advanced indexing and return a copy (a mask on webgpu: use indexAsync).
    * @example x.index(0, "1:3", null, "::-1") // ~ x[0, 1:3, None, ::-1] in NumPy
+   * @example x.index(rows, cols); x.index(x.gt(0)) // ~ x[rows, cols]; x[x > 0]
    */
   index(...spec: IndexSpec[]): Tensor {
     return ops.index(this, spec);

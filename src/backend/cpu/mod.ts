@@ -30,6 +30,7 @@ import {
   scatterAddInto,
 } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
+import { indexCopyInto, scatterInto } from "./scatter.ts";
 import { sortRows } from "./sort.ts";
 import { MATH_BINARY, MATH_BINARY_INT, MATH_UNARY, MATH_UNARY_F32 } from "./math.ts";
 
@@ -222,6 +223,24 @@ export const cpuBackend: Backend = {
   indexAdd(base: View, dim: number, index: View, src: View): TypedArray {
     const out = cpuBackend.readSync!(base);
     indexAddInto(out, base.shape, dim, operand(index), operand(src));
+    return out;
+  },
+
+  scatter(
+    base: View,
+    dim: number,
+    index: View,
+    src: View,
+    reduce: "none" | "multiply",
+  ): TypedArray {
+    const out = cpuBackend.readSync!(base);
+    scatterInto(out, base.shape, dim, operand(index), operand(src), reduce);
+    return out;
+  },
+
+  indexCopy(base: View, dim: number, index: View, src: View): TypedArray {
+    const out = cpuBackend.readSync!(base);
+    indexCopyInto(out, base.shape, dim, operand(index), operand(src));
     return out;
   },
 

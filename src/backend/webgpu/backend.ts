@@ -24,6 +24,7 @@ import {
   scatterAddKernel,
 } from "./indexing.ts";
 import { adamKernel, sgdKernel } from "./optim.ts";
+import { indexCopyKernel, scatterKernel } from "./scatter.ts";
 import { randomKernel } from "./random.ts";
 import { crossEntropyKernel } from "./loss.ts";
 import { sortKernel } from "./sort.ts";
@@ -112,6 +113,10 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     indexSelect: (x: View, dim: number, index: View) => indexSelectKernel(rt, x, dim, index),
     indexAdd: (base: View, dim: number, index: View, src: View) =>
       indexAddKernel(rt, base, dim, index, src),
+    scatter: (base: View, dim: number, index: View, src: View, reduce: "none" | "multiply") =>
+      scatterKernel(rt, base, dim, index, src, reduce),
+    indexCopy: (base: View, dim: number, index: View, src: View) =>
+      indexCopyKernel(rt, base, dim, index, src),
     sort: (x: View, dim: number, descending: boolean) => sortKernel(rt, x, dim, descending),
     assign: (dst: View, src: View) => assignKernel(rt, dst, src),
     adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>

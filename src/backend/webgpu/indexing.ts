@@ -13,7 +13,7 @@ import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 import { copyInto } from "./elementwise.ts";
 
 /** WGSL: decomposes linear index i over shape prm[S..S+nd) into coordinate q per dim d. */
-function forEachDim(shapeAt: string, body: string): string {
+export function forEachDim(shapeAt: string, body: string): string {
   return `var rem = i;
   for (var d = nd - 1; d >= 0; d--) {
     let s = prm[${shapeAt} + d];
@@ -23,7 +23,7 @@ function forEachDim(shapeAt: string, body: string): string {
   }`;
 }
 
-function checkIndex(op: string, index: View): void {
+export function checkIndex(op: string, index: View): void {
   if (index.dtype !== "int32") {
     throw new Error(`${op}: indices must be int32 on webgpu, got ${index.dtype}. Use .int().`);
   }
