@@ -46,6 +46,11 @@ const UNARY: Record<UnaryOp, Expr> = {
   // min > max gives max, as torch.clamp does.
   clamp: (c) =>
     `select(select(a, ${c}(p1), a > ${c}(p1)), select(${c}(p0), ${c}(p1), p0 > p1), a < ${c}(p0))`,
+  silu: () => "silu_(a)",
+  // max(z, 0) + log1p(exp(-|z|)) is log1p(exp(z)) without f32's overflow of exp past z = 88.
+  softplus: () =>
+    "select((max(a * p0, 0.0) + log1p_(exp(-abs(a * p0)))) / p0, a, a * p0 > p1)",
+  elu: () => "select(p0 * expm1_(a * p1), a, a > 0.0)",
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
   isPositive: (c) => `select(${c}(0), ${c}(1), a > ${c}(0))`,
 };

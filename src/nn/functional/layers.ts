@@ -53,7 +53,10 @@ export function dropout(
   const dtype = isFloat(x.dtype) ? x.dtype : "float32";
   // As PyTorch: noise = bernoulli(1 - p) / (1 - p), in the input's dtype.
   const noise = noGrad(() =>
-    ops.div(internal.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype), 1 - p)
+    ops.div(
+      internal.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype),
+      1 - p,
+    )
   );
   return ops.mul(x, noise);
 }
