@@ -43,13 +43,14 @@ const UNARY: Record<UnaryOp, Expr> = {
   sigmoid: () => "sigmoid_(a)",
   relu: (c, nan) => `select(${c}(0), a, a > ${c}(0) || ${nan("a")})`, // NaN passes, as PyTorch
   leakyRelu: (c) => `select(a * ${c}(p0), a, a > ${c}(0))`,
-  // min > max gives max, as torch.clamp does.
-  clamp: (c) =>
-    `select(select(a, ${c}(p1), a > ${c}(p1)), select(${c}(p0), ${c}(p1), p0 > p1), a < ${c}(p0))`,
+  // min > max gives max, as torch.clamp does; NaN passes (the compiler may fold the compares).
+  clamp: (c, nan) =>
+    `select(select(select(a, ${c}(p1), a > ${c}(p1)), select(${c}(p0), ${c}(p1), p0 > p1), a < ${c}(p0)), a, ${
+      nan("a")
+    })`,
   silu: () => "silu_(a)",
   // max(z, 0) + log1p(exp(-|z|)) is log1p(exp(z)) without f32's overflow of exp past z = 88.
-  softplus: () =>
-    "select((max(a * p0, 0.0) + log1p_(exp(-abs(a * p0)))) / p0, a, a * p0 > p1)",
+  softplus: () => "select((max(a * p0, 0.0) + log1p_(exp(-abs(a * p0)))) / p0, a, a * p0 > p1)",
   elu: () => "select(p0 * expm1_(a * p1), a, a > 0.0)",
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
   isPositive: (c) => `select(${c}(0), ${c}(1), a > ${c}(0))`,
