@@ -2,8 +2,8 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { broadcastShapes, shapeStr } from "../tensor/shape.ts";
-import { floatTypeFor, promoteTypes } from "../tensor/dtype.ts";
+import { broadcastShapes, shapeStr } from "../core/shape.ts";
+import { floatTypeFor, promoteTypes } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";

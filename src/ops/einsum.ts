@@ -6,8 +6,8 @@
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { numelOf, shapeStr } from "../tensor/shape.ts";
-import { promoteTypes } from "../tensor/dtype.ts";
+import { numelOf, shapeStr } from "../core/shape.ts";
+import { promoteTypes } from "../core/dtype.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { expand, permute, reshape } from "./view.ts";

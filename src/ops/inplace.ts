@@ -1,10 +1,10 @@
 /** In-place writes (copy_, fill_, add_, ...): outside autograd, guarded like PyTorch. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { asTensor } from "./operand.ts";
 import { broadcastView } from "./binary.ts";
-import { broadcastShapes, sameShape } from "../tensor/shape.ts";
+import { broadcastShapes, sameShape } from "../core/shape.ts";
 
 export function assignInPlace(op: string, target: Tensor, value: TensorLike): void {
   if (isGradEnabled() && target.requiresGrad) {

@@ -54,3 +54,22 @@ export {
 export { addmm, type AddmmOptions, baddbmm, bmm } from "./products.ts";
 export { einsum } from "./einsum.ts";
 export { cdist, type CdistOptions } from "./cdist.ts";
+export {
+  argsort,
+  kthvalue,
+  msort,
+  sort,
+  type SortOptions,
+  topk,
+  type TopkOptions,
+} from "./sort.ts";
+export { median, nanmedian } from "./median.ts";
+export { quantile, type QuantileInterpolation, type QuantileOptions } from "./quantile.ts";
+export { unique, uniqueAsync, type UniqueOptions } from "./unique.ts";
+export {
+  bincount,
+  bincountAsync,
+  type BincountOptions,
+  histc,
+  type HistcOptions,
+} from "./histogram.ts";

@@ -2,7 +2,7 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { broadcastShapes, sameShape, shapeStr } from "../tensor/shape.ts";
+import { broadcastShapes, sameShape, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor, operands } from "./operand.ts";
 import { matmul } from "./matmul.ts";

@@ -3,8 +3,8 @@ import { type ValuesIndices, valuesIndices } from "./values_indices.ts";
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { floatTypeFor } from "../tensor/dtype.ts";
-import { normalizeDim, normalizeDims, numelOf, sameShape, shapeStr } from "../tensor/shape.ts";
+import { floatTypeFor, reduceOutDtype } from "../core/dtype.ts";
+import { normalizeDim, normalizeDims, numelOf, sameShape, shapeStr } from "../core/shape.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { expand, reshape, unsqueeze } from "./view.ts";
 import { to } from "./copy.ts";
@@ -45,10 +45,7 @@ function raw(
   keepdim: boolean,
 ) {
   const storage = x._backend.reduce(op, x, dims);
-  const dtype = op.startsWith("arg") || ((op === "sum" || op === "prod") && x.dtype === "bool")
-    ? "int32"
-    : x.dtype;
-  return fromStorage(storage, outShape(x, dims, keepdim), dtype, x.device);
+  return fromStorage(storage, outShape(x, dims, keepdim), reduceOutDtype(op, x.dtype), x.device);
 }
 
 export function sum(input: TensorLike, dim?: DimArg, keepdim = false): Tensor {

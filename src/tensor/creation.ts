@@ -8,11 +8,12 @@ import {
   isFloat,
   type TypedArray,
   typedArrayFor,
-} from "./dtype.ts";
-import { checkShape, numelOf } from "./shape.ts";
-import { flattenNested } from "./nested.ts";
-import { type Backend, getBackend } from "../backend/backend.ts";
-import { defaultGenerator, type Generator } from "./random.ts";
+} from "../core/dtype.ts";
+import { checkShape, numelOf } from "../core/shape.ts";
+import { flattenNested } from "../core/nested.ts";
+import type { Backend } from "../backend/backend.ts";
+import { getBackend } from "../backend/registry.ts";
+import { defaultGenerator, type Generator } from "../core/random.ts";
 
 export interface CreateOptions {
   dtype?: DType;

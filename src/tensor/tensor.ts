@@ -3,21 +3,22 @@
  * Methods are thin: each forwards to the op of the same name in src/ops, where the forward
  * dispatch and backward rule live once.
  */
-import { type Backend, getBackend, type Storage, type View } from "../backend/backend.ts";
+import type { Backend, Storage, View } from "../backend/backend.ts";
+import { getBackend } from "../backend/registry.ts";
 import { AccumulateGrad, type Node } from "../autograd/node.ts";
 import { runBackward } from "../autograd/engine.ts";
-import { type Device, type DType, isFloat, type TypedArray } from "./dtype.ts";
-import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "./shape.ts";
-import { frozen, frozenContiguousStrides } from "./intern.ts";
+import { type Device, type DType, isFloat, type TypedArray } from "../core/dtype.ts";
+import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "../core/shape.ts";
+import { frozen, frozenContiguousStrides } from "../core/intern.ts";
 import { formatTensor } from "./format.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { tensorBundleAsync } from "../display/tensor_html.ts";
-import { toNested } from "./nested.ts";
+import { type NestedArray, toNested } from "../core/nested.ts";
+export type { NestedArray };
 import * as ops from "../ops/mod.ts";
 import * as internal from "../ops/internal.ts";
 import type { IndexSpec } from "../ops/indexing.ts";
 
-export type NestedArray = number | boolean | readonly NestedArray[];
 /** Anything an op accepts where a tensor is expected. */
 export type TensorLike = Tensor | number | boolean | readonly NestedArray[];
 
@@ -530,6 +531,70 @@ export class Tensor implements View {
   }
 
   // ---- reductions -----------------------------------------------------------------------
+
+  // ---- sorting and order statistics (issue 12) ----
+  /** Stable sort, NaN largest: `x.sort({ dim, descending })` or `x.sort(dim, descending)`. */
+  sort(dim?: number | ops.SortOptions, descending?: boolean): ops.ValuesIndices {
+    return ops.sort(this, dim, descending);
+  }
+  argsort(dim?: number | ops.SortOptions, descending?: boolean): Tensor {
+    return ops.argsort(this, dim, descending);
+  }
+  msort(): Tensor {
+    return ops.msort(this);
+  }
+  topk(
+    k: number,
+    dim?: number | ops.TopkOptions,
+    largest?: boolean,
+    sorted?: boolean,
+  ): ops.ValuesIndices {
+    return ops.topk(this, k, dim, largest, sorted);
+  }
+  kthvalue(k: number, dim = -1, keepdim = false): ops.ValuesIndices {
+    return ops.kthvalue(this, k, dim, keepdim);
+  }
+  /** torch's lower median: of all entries with no dim, else { values, indices } along dim. */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  median(dim?: number, keepdim = false): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.median(this) : ops.median(this, dim, keepdim);
+  }
+  nanmedian(): Tensor;
+  nanmedian(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  nanmedian(dim?: number, keepdim = false): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.nanmedian(this) : ops.nanmedian(this, dim, keepdim);
+  }
+  quantile(
+    q: number | readonly number[] | Tensor,
+    dim?: number | null | ops.QuantileOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return ops.quantile(this, q, dim, keepdim);
+  }
+  /** CPU only (the length depends on the data); `await x.uniqueAsync()` works everywhere. */
+  unique(options: ops.UniqueOptions & ({ returnInverse: true } | { returnCounts: true })): Tensor[];
+  unique(options?: ops.UniqueOptions): Tensor;
+  unique(options?: ops.UniqueOptions): Tensor | Tensor[] {
+    return ops.unique(this, options as ops.UniqueOptions);
+  }
+  uniqueAsync(
+    options: ops.UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
+  ): Promise<Tensor[]>;
+  uniqueAsync(options?: ops.UniqueOptions): Promise<Tensor>;
+  uniqueAsync(options?: ops.UniqueOptions): Promise<Tensor | Tensor[]> {
+    return ops.uniqueAsync(this, options as ops.UniqueOptions);
+  }
+  /** CPU only (the length is max + 1); `await x.bincountAsync()` works everywhere. */
+  bincount(options?: ops.BincountOptions): Tensor {
+    return ops.bincount(this, options);
+  }
+  bincountAsync(options?: ops.BincountOptions): Promise<Tensor> {
+    return ops.bincountAsync(this, options);
+  }
+  histc(options?: ops.HistcOptions): Tensor {
+    return ops.histc(this, options);
+  }
 
   sum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
     return ops.sum(this, dim, keepdim);

@@ -9,8 +9,8 @@ import type {
   View,
 } from "../backend.ts";
 import { adamStepInto, sgdStepInto } from "./optim_kernels.ts";
-import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
-import { contiguousStrides, isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import { type DType, reduceOutDtype, type TypedArray, typedArrayFor } from "../../core/dtype.ts";
+import { contiguousStrides, isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
 import { matmulInto } from "./matmul.ts";
@@ -22,6 +22,7 @@ import {
   scatterAddInto,
 } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
+import { sortRows } from "./sort.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
 const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
@@ -44,7 +45,6 @@ const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
   softplus: "(a * p0 > p1 ? a : Math.log1p(Math.exp(a * p0)) / p0)",
   elu: "(a > 0 ? a : p0 * Math.expm1(a * p1))",
   not: "(a ? 0 : 1)",
-  isPositive: "(a > 0 ? 1 : 0)",
 };
 
 const BINARY: Record<BinaryOp, string> = {
@@ -150,11 +150,7 @@ export const cpuBackend: Backend = {
   },
 
   reduce(op: ReduceOp, x: View, dims: readonly number[]): TypedArray {
-    const outDtype: DType = op === "argmax" || op === "argmin"
-      ? "int32"
-      : (op === "sum" || op === "prod") && x.dtype === "bool"
-      ? "int32"
-      : x.dtype;
+    const outDtype = reduceOutDtype(op, x.dtype);
     const kept = x.shape.filter((_, i) => !dims.includes(i));
     const out = typedArrayFor(outDtype, numelOf(kept));
     reduceInto(op, out, operand(x), dims);
@@ -209,6 +205,10 @@ export const cpuBackend: Backend = {
     const out = cpuBackend.readSync!(base);
     indexAddInto(out, base.shape, dim, operand(index), operand(src));
     return out;
+  },
+
+  sort(x: View, dim: number, descending: boolean): [TypedArray, Int32Array] {
+    return sortRows(operand(x), x.dtype, dim, descending);
   },
 
   adamStep(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void {

@@ -8,8 +8,8 @@
  * serves every shape of a layout.
  */
 import type { BinaryOp, UnaryOp, View } from "../backend.ts";
-import type { DType } from "../../tensor/dtype.ts";
-import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import type { DType } from "../../core/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import {
   bindings,
   computeType,
@@ -17,6 +17,7 @@ import {
   load,
   MAIN_ARGS,
   MATH_HELPERS,
+  nanTest,
   param,
   store,
   wgslType,
@@ -53,7 +54,6 @@ const UNARY: Record<UnaryOp, Expr> = {
   softplus: () => "select((max(a * p0, 0.0) + log1p_(exp(-abs(a * p0)))) / p0, a, a * p0 > p1)",
   elu: () => "select(p0 * expm1_(a * p1), a, a > 0.0)",
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
-  isPositive: (c) => `select(${c}(0), ${c}(1), a > ${c}(0))`,
 };
 
 const cmp = (op: string): Expr => (c) => `select(${c}(0), ${c}(1), a ${op} b)`;
@@ -140,7 +140,7 @@ function run(
     }
     lines.push(`let pbase = 2 + nd * ${k + 1} + ${k};`);
     lines.push(`let p0 = ${param("pbase")};`, `let p1 = ${param("pbase + 1")};`);
-    const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
+    const nan = nanTest(c);
     lines.push(`out[i] = ${store(expr(c, nan), c, outType)};`);
     return `${MATH_HELPERS}
 ${decls}
