@@ -59,6 +59,9 @@ export type BinaryOp =
 
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
+/** Inclusive scans along one dim; cummax/cummin give the int32 index of the running extreme. */
+export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp" | "cummax" | "cummin";
+
 export interface Backend {
   readonly device: Device;
   /** Copies host data into new storage. */
@@ -77,6 +80,11 @@ export interface Backend {
   where(cond: View, a: View, b: View, outDtype: DType): Storage;
   /** Reduces `dims` (sorted, distinct) away; output has the remaining dims, row-major. */
   reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage;
+  /**
+   * Inclusive scan along `dim` (from the end when `reverse`), output contiguous in x's shape:
+   * x's dtype (int32 for bool) for cumsum/cumprod/logcumsumexp, int32 indices for cummax/cummin.
+   */
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean): Storage;
   /** Softmax or log-softmax along the last dim of a contiguous view. */
   softmax(x: View, log: boolean): Storage;
   /**

@@ -114,3 +114,14 @@ export function reduceOutDtype(
   if ((op === "sum" || op === "prod") && x === "bool") return "int32";
   return x;
 }
+
+/**
+ * The dtype a scan writes: cummax/cummin give indices (int32), running sums and products of
+ * bools count (int32), everything else keeps the input's dtype.
+ */
+export function scanOutDtype(
+  op: "cumsum" | "cumprod" | "logcumsumexp" | "cummax" | "cummin",
+  x: DType,
+): DType {
+  return op === "cummax" || op === "cummin" || x === "bool" ? "int32" : x;
+}

@@ -28,6 +28,9 @@ export {
 } from "./unary.ts";
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne } from "./compare.ts";
 export { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./reduce.ts";
+export { all, amax, amin, any, countNonzero, nanmean, nansum } from "./reduce_more.ts";
+export { cummax, cummin, cumprod, cumsum, logcumsumexp } from "./scan.ts";
+export { norm } from "./norm.ts";
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";

@@ -15,19 +15,19 @@ import { scatterAdd } from "./gather.ts";
 
 export type DimArg = number | readonly number[] | null | undefined;
 
-function reducedDims(op: string, x: Tensor, dim: DimArg): number[] {
+export function reducedDims(op: string, x: Tensor, dim: DimArg): number[] {
   if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
   return normalizeDims(op, dim, x.ndim).filter((d) => d < x.ndim);
 }
 
-function outShape(x: Tensor, dims: readonly number[], keepdim: boolean): number[] {
+export function outShape(x: Tensor, dims: readonly number[], keepdim: boolean): number[] {
   return keepdim
     ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s))
     : x.shape.filter((_, i) => !dims.includes(i));
 }
 
 /** Brings a reduced gradient back to the input's shape (unsqueeze the reduced dims, expand). */
-function expandBack(
+export function expandBack(
   g: Tensor,
   inShape: readonly number[],
   dims: readonly number[],
@@ -87,7 +87,7 @@ export function prod(input: TensorLike, dim?: number | null, keepdim = false): T
   ], [x, out]);
 }
 
-function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
+export function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
   if (dims.some((d) => x.shape[d] === 0) || (dims.length === 0 && x.numel() === 0)) {
     throw new Error(
       `${op}: cannot reduce over an empty dimension (shape ${

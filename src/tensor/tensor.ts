@@ -639,6 +639,57 @@ export class Tensor implements View {
     return ops.logSoftmax(this, dim);
   }
 
+  // ---- more reductions (issue 12) ----
+
+  /** Whether every element (over `dim`) is non-zero: a bool tensor; true when empty. */
+  all(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.all(this, dim, keepdim);
+  }
+  /** Whether some element (over `dim`) is non-zero: a bool tensor; false when empty. */
+  any(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.any(this, dim, keepdim);
+  }
+  /** The largest value over `dim` (all dims by default); ties share the gradient. */
+  amax(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.amax(this, dim, keepdim);
+  }
+  amin(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.amin(this, dim, keepdim);
+  }
+  /** torch.norm: p = 2 (default), "fro", or any number, over `dim` (all dims by default). */
+  norm(
+    p: number | "fro" | "nuc" = 2,
+    dim?: number | readonly number[] | null,
+    keepdim = false,
+  ): Tensor {
+    return ops.norm(this, p, dim, keepdim);
+  }
+  cumsum(dim: number): Tensor {
+    return ops.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return ops.cumprod(this, dim);
+  }
+  logcumsumexp(dim: number): Tensor {
+    return ops.logcumsumexp(this, dim);
+  }
+  /** Running maximum along `dim` and its indices: { values, indices }. */
+  cummax(dim: number): ops.ValuesIndices {
+    return ops.cummax(this, dim);
+  }
+  cummin(dim: number): ops.ValuesIndices {
+    return ops.cummin(this, dim);
+  }
+  nansum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.nansum(this, dim, keepdim);
+  }
+  nanmean(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.nanmean(this, dim, keepdim);
+  }
+  countNonzero(dim?: number | readonly number[] | null): Tensor {
+    return ops.countNonzero(this, dim);
+  }
+
   // ---- linear algebra -------------------------------------------------------------------
 
   matmul(other: TensorLike): Tensor {

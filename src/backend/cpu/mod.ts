@@ -4,15 +4,23 @@ import type {
   Backend,
   BinaryOp,
   ReduceOp,
+  ScanOp,
   SgdHyper,
   UnaryOp,
   View,
 } from "../backend.ts";
 import { adamStepInto, sgdStepInto } from "./optim_kernels.ts";
-import { type DType, reduceOutDtype, type TypedArray, typedArrayFor } from "../../core/dtype.ts";
+import {
+  type DType,
+  reduceOutDtype,
+  scanOutDtype,
+  type TypedArray,
+  typedArrayFor,
+} from "../../core/dtype.ts";
 import { contiguousStrides, isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
+import { scanInto } from "./scan.ts";
 import { matmulInto } from "./matmul.ts";
 import {
   assignInto,
@@ -154,6 +162,12 @@ export const cpuBackend: Backend = {
     const kept = x.shape.filter((_, i) => !dims.includes(i));
     const out = typedArrayFor(outDtype, numelOf(kept));
     reduceInto(op, out, operand(x), dims);
+    return out;
+  },
+
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean): TypedArray {
+    const out = typedArrayFor(scanOutDtype(op, x.dtype), numelOf(x.shape));
+    scanInto(op, out, operand(x), dim, reverse);
     return out;
   },
 

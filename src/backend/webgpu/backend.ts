@@ -4,6 +4,7 @@ import type {
   Backend,
   BinaryOp,
   ReduceOp,
+  ScanOp,
   SgdHyper,
   UnaryOp,
   View,
@@ -14,6 +15,7 @@ import { ELEMENT_BYTES, type GpuRuntime, GpuStorage } from "./runtime.ts";
 import { binaryKernel, copyInto, unaryKernel, whereKernel } from "./elementwise.ts";
 import { reduceKernel, softmaxKernel } from "./reduce.ts";
 import { matmulKernel } from "./matmul.ts";
+import { scanKernel } from "./scan.ts";
 import {
   assignKernel,
   gatherKernel,
@@ -100,6 +102,8 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
       binaryKernel(rt, op, a, b, outDtype),
     where: (cond: View, a: View, b: View, outDtype: DType) => whereKernel(rt, cond, a, b, outDtype),
     reduce: (op: ReduceOp, x: View, dims: readonly number[]) => reduceKernel(rt, op, x, dims),
+    scan: (op: ScanOp, x: View, dim: number, reverse: boolean) =>
+      scanKernel(rt, op, x, dim, reverse),
     softmax: (x: View, log: boolean) => softmaxKernel(rt, x, log),
     matmul: (a: View, b: View) => matmulKernel(rt, a, b),
     gather: (x: View, dim: number, index: View) => gatherKernel(rt, x, dim, index),

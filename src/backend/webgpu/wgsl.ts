@@ -101,6 +101,8 @@ fn erf_(x: f32) -> f32 {
 fn pow_(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (b == 1.0) { return a; }
+  // Drivers' pow of a NaN base may give 0 (llvmpipe does); NaN must propagate, as on the CPU.
+  if (isnan_(a)) { return a; }
   if (b == 2.0) { return a * a; }
   if (a >= 0.0) { return pow(a, b); }
   // A negative base has a real power only for integer exponents; its sign follows parity.
