@@ -13,6 +13,7 @@ import { to } from "./copy.ts";
 import { expand, permute, reshape } from "./view.ts";
 import { sum } from "./reduce.ts";
 import { matmul } from "./matmul.ts";
+import { mul } from "./binary.ts";
 
 /** Labels 0..51 are the letters A-Z, a-z; 52 and up are the broadcast dims of '...'. */
 const ELLIPSIS = -1;
@@ -122,8 +123,11 @@ function contract(a: Term, b: Term, keep: Set<number>, size: Map<number, number>
     numelOf(ks),
     numelOf(ns),
   ]);
+  // Nothing summed: A is [nb, m, 1] and B [nb, 1, n], an outer product that mul broadcasts
+  // without a matmul per batch entry.
+  const product = ks.length === 0 ? mul(A, B) : matmul(A, B);
   return {
-    t: reshape(matmul(A, B), [...bs, ...ms, ...ns]),
+    t: reshape(product, [...bs, ...ms, ...ns]),
     labels: [...batch, ...aOnly, ...bOnly],
   };
 }
