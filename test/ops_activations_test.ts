@@ -34,6 +34,7 @@ import {
   silu,
   softplus,
   softsign,
+  stack,
   type Tensor,
   tensor,
 } from "gradiente";
@@ -55,6 +56,10 @@ const table: OpTable = {
   hardtanh: ([x], [minVal, maxVal]) => hardtanh(x, { minVal, maxVal }),
   gelu: ([x], [approximate]) => gelu(x, { approximate }),
   prelu: ([x, w]) => prelu(x, w),
+  fused_transposed: ([x]) => {
+    const t = x.transpose(-1, -2);
+    return stack([silu(t), softplus(t, { beta: 2, threshold: 3 }), elu(t, { alpha: 0.5 })]);
+  },
   bmm: ([a, b]) => bmm(a, b),
   baddbmm: ([i, a, b], [beta, alpha]) => baddbmm(i, a, b, { beta, alpha }),
   addmm: ([i, a, b], [beta, alpha]) => addmm(i, a, b, { beta, alpha }),

@@ -85,8 +85,8 @@ export function softplus(input: TensorLike, options?: SoftplusOptions): Tensor {
  */
 function eluKernel(input: TensorLike, alpha: number, scale: number, name: string): Tensor {
   return fused("elu", input, name, (g, [x]) => {
-    // Clamped at 0 so the unselected branch stays finite (no 0·inf = NaN in double backward).
-    const e = exp(clamp(mul(x, scale), null, 0));
+    // 0 where x > 0, so the unselected branch stays finite (no 0·inf = NaN in double backward).
+    const e = exp(where(gt(x, 0), 0, mul(x, scale)));
     return [where(gt(x, 0), g, mul(g, mul(e, alpha * scale)))];
   }, [alpha, scale]);
 }
