@@ -76,3 +76,32 @@ export {
   histc,
   type HistcOptions,
 } from "./histogram.ts";
+export {
+  broadcastTo,
+  expandAs,
+  flip,
+  meshgrid,
+  type MeshgridOptions,
+  movedim,
+  reshapeAs,
+  roll,
+  swapaxes,
+  t,
+  unbind,
+  unflatten,
+  viewAs,
+} from "./rearrange.ts";
+export { repeat, repeatInterleave, repeatInterleaveAsync, tile } from "./repeat.ts";
+export { diag, diagEmbed, diagonal, trace, tril, triu } from "./diagonal.ts";
+export {
+  bernoulli,
+  bernoulli_,
+  exponential_,
+  type GeneratorOptions,
+  multinomial,
+  type MultinomialOptions,
+  normal,
+  normal_,
+  type NormalOptions,
+  uniform_,
+} from "./random.ts";

@@ -1,5 +1,5 @@
 /** Creation functions: tensor(), zeros/ones/full/eye/arange/linspace and the random ones. */
-import { type NestedArray, Tensor } from "./tensor.ts";
+import { Tensor } from "./tensor.ts";
 import {
   type Device,
   type DType,
@@ -14,6 +14,7 @@ import { flattenNested } from "../core/nested.ts";
 import type { Backend } from "../backend/backend.ts";
 import { getBackend } from "../backend/registry.ts";
 import { defaultGenerator, type Generator } from "../core/random.ts";
+import { type NestedInput, unwrapNested } from "./creation_more.ts";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -67,8 +68,11 @@ function make(
   return t;
 }
 
-/** Builds a tensor from a number, a boolean, nested arrays or a TypedArray. */
-export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions = {}): Tensor {
+/**
+ * Builds a tensor from a number, a boolean, nested arrays (whose elements may be one-element
+ * tensors), a TypedArray, or a tensor (copied).
+ */
+export function tensor(data: NestedInput | TypedArray, opts: CreateOptions = {}): Tensor {
   if (data instanceof Tensor) {
     const t = data.detach().to({
       dtype: opts.dtype ?? data.dtype,
@@ -82,8 +86,9 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
     const dtype = opts.dtype ?? dtypeOfTypedArray(data) ?? "float32";
     return make("tensor", data, [data.length], opts, dtype);
   }
-  const flat = flattenNested(data);
-  const dtype = opts.dtype ?? (flat.allBool ? "bool" : "float32");
+  const unwrapped = unwrapNested(data);
+  const flat = flattenNested(unwrapped.data);
+  const dtype = opts.dtype ?? unwrapped.dtype ?? (flat.allBool ? "bool" : "float32");
   const values = typedArrayFor("float64", flat.values.length);
   values.set(flat.values);
   return make("tensor", values, flat.shape, opts, dtype);

@@ -434,6 +434,99 @@ export class Tensor implements View {
     return ops.where(condition, this, other);
   }
 
+  // ---- more shapes and creation (issue 12) ---------------------------------------------
+
+  flip(...dims: number[] | [readonly number[]]): Tensor {
+    return ops.flip(this, internal.shapeArgs(dims));
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return ops.roll(this, shifts, dims);
+  }
+  /** The views along dim, each without it. */
+  unbind(dim = 0): Tensor[] {
+    return ops.unbind(this, dim);
+  }
+  repeat(...repeats: number[] | [readonly number[]]): Tensor {
+    return ops.repeat(this, internal.shapeArgs(repeats));
+  }
+  tile(...reps: number[] | [readonly number[]]): Tensor {
+    return ops.tile(this, internal.shapeArgs(reps));
+  }
+  repeatInterleave(repeats: number | readonly number[] | Tensor, dim?: number): Tensor {
+    return ops.repeatInterleave(this, repeats, dim);
+  }
+  repeatInterleaveAsync(
+    repeats: number | readonly number[] | Tensor,
+    dim?: number,
+  ): Promise<Tensor> {
+    return ops.repeatInterleaveAsync(this, repeats, dim);
+  }
+  /** The matrix transpose of a 2-D tensor (0-D and 1-D come back as they are). */
+  t(): Tensor {
+    return ops.t(this);
+  }
+  viewAs(other: Tensor): Tensor {
+    return ops.viewAs(this, other);
+  }
+  reshapeAs(other: Tensor): Tensor {
+    return ops.reshapeAs(this, other);
+  }
+  broadcastTo(...shape: number[] | [readonly number[]]): Tensor {
+    return ops.broadcastTo(this, internal.shapeArgs(shape));
+  }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return ops.movedim(this, source, destination);
+  }
+  swapaxes(axis0: number, axis1: number): Tensor {
+    return ops.swapaxes(this, axis0, axis1);
+  }
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return ops.unflatten(this, dim, sizes);
+  }
+  diag(diagonal = 0): Tensor {
+    return ops.diag(this, diagonal);
+  }
+  diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor {
+    return ops.diagEmbed(this, offset, dim1, dim2);
+  }
+  /** A view of the diagonal `offset` of the matrices spanned by dim1 and dim2. */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return ops.diagonal(this, offset, dim1, dim2);
+  }
+  trace(): Tensor {
+    return ops.trace(this);
+  }
+  tril(diagonal = 0): Tensor {
+    return ops.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return ops.triu(this, diagonal);
+  }
+  /** Fills this tensor with uniform samples in [from, to), in place. */
+  uniform_(from = 0, to = 1, options?: ops.GeneratorOptions): this {
+    ops.uniform_(this, from, to, options);
+    return this;
+  }
+  normal_(mean = 0, std = 1, options?: ops.GeneratorOptions): this {
+    ops.normal_(this, mean, std, options);
+    return this;
+  }
+  bernoulli_(p: number | Tensor = 0.5, options?: ops.GeneratorOptions): this {
+    ops.bernoulli_(this, p, options);
+    return this;
+  }
+  exponential_(lambd = 1, options?: ops.GeneratorOptions): this {
+    ops.exponential_(this, lambd, options);
+    return this;
+  }
+  /** Samples 0/1 with this tensor's values as probabilities. */
+  bernoulli(options?: ops.GeneratorOptions): Tensor {
+    return ops.bernoulli(this, options);
+  }
+  multinomial(numSamples: number, options?: ops.MultinomialOptions): Tensor {
+    return ops.multinomial(this, numSamples, options);
+  }
+
   // ---- elementwise ----------------------------------------------------------------------
 
   add(other: TensorLike, alpha?: number): Tensor {
