@@ -1,14 +1,14 @@
 /**
  * einsum: the subscripts are parsed into integer labels, repeated labels of one operand become
- * diagonal views, labels no one else needs are summed out, and operands are contracted pairwise
+ * diagonal() views, labels no one else needs are summed out, and operands are contracted pairwise
  * left to right as one batched matmul each. Only views, sums and matmul are used, so autograd
  * and every device come for free.
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
-import { record } from "../autograd/node.ts";
 import { numelOf, shapeStr } from "../core/shape.ts";
 import { promoteTypes } from "../core/dtype.ts";
-import { asTensor, zerosOf } from "./operand.ts";
+import { asTensor } from "./operand.ts";
+import { diagonal } from "./diagonal.ts";
 import { to } from "./copy.ts";
 import { expand, permute, reshape } from "./view.ts";
 import { sum } from "./reduce.ts";
@@ -46,32 +46,6 @@ function parseTerm(equation: string, term: string, where: string): number[] {
     }
   }
   return labels;
-}
-
-/**
- * Strided view of the diagonal of dims d1 < d2 (equal sizes): dim d2 goes away and d1 walks
- * both at once. Its gradient puts g back on the diagonal of zeros.
- */
-function diagonal(x: Tensor, d1: number, d2: number): Tensor {
-  const shape = x.shape.filter((_, i) => i !== d2);
-  const strides = x.strides.filter((_, i) => i !== d2);
-  strides[d1] = x.strides[d1] + x.strides[d2];
-  const inShape = x.shape;
-  return record(
-    x._view(shape, strides, x.offset),
-    "DiagonalBackward",
-    [x],
-    (g) => [diagonalEmbed(g, inShape, d1, d2)],
-  );
-}
-
-/** zeros(shape) with g written on the diagonal of dims d1 < d2: the adjoint of diagonal(). */
-function diagonalEmbed(g: Tensor, shape: readonly number[], d1: number, d2: number): Tensor {
-  const out = zerosOf(shape, g.dtype, g.device);
-  const strides = out.strides.filter((_, i) => i !== d2);
-  strides[d1] = out.strides[d1] + out.strides[d2];
-  if (g.numel() > 0) out._backend.assign(out._view(g.shape, strides, 0), g);
-  return record(out, "DiagonalEmbedBackward", [g], (gg) => [diagonal(gg, d1, d2)]);
 }
 
 interface Term {
@@ -249,24 +223,22 @@ export function einsum(equation: string, ...operands: (TensorLike | readonly Ten
     }
   }
 
-  // Diagonals of repeated labels, as views.
+  // Diagonals of repeated labels, as views (diagonal() appends the diagonal as the last dim).
   ops = ops.map(({ t, labels }) => {
-    labels = [...labels];
-    for (let i = 0; i < labels.length; i++) {
-      for (let j = labels.length - 1; j > i; j--) {
-        if (labels[j] !== labels[i]) continue;
-        if (t.shape[i] !== t.shape[j]) {
-          throw new Error(
-            `einsum: subscript '${letterOf(labels[i])}' is repeated in an operand of shape ${
-              shapeStr(t.shape)
-            } over dims of sizes ${t.shape[i]} and ${t.shape[j]}. A diagonal needs equal sizes.`,
-          );
-        }
-        t = diagonal(t, i, j);
-        labels.splice(j, 1);
+    for (;;) {
+      const i = labels.findIndex((l, k) => labels.indexOf(l, k + 1) >= 0);
+      if (i < 0) return { t, labels };
+      const j = labels.indexOf(labels[i], i + 1);
+      if (t.shape[i] !== t.shape[j]) {
+        throw new Error(
+          `einsum: subscript '${letterOf(labels[i])}' is repeated in an operand of shape ${
+            shapeStr(t.shape)
+          } over dims of sizes ${t.shape[i]} and ${t.shape[j]}. A diagonal needs equal sizes.`,
+        );
       }
+      t = diagonal(t, 0, i, j);
+      labels = [...labels.filter((_, k) => k !== i && k !== j), labels[i]];
     }
-    return { t, labels };
   });
 
   const wanted = new Set(out);
