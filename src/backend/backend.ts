@@ -35,6 +35,9 @@ export type UnaryOp =
   | "relu"
   | "leakyRelu" // param: negative slope
   | "clamp" // params: min, max
+  | "silu" // x·sigmoid(x)
+  | "softplus" // params: beta, threshold (x where beta·x > threshold, as torch)
+  | "elu" // params: alpha, input scale: x > 0 ? x : alpha·expm1(x·scale)
   | "not"
   | MathUnaryOp;
 

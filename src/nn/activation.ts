@@ -2,6 +2,15 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { Module } from "./module.ts";
 import * as F from "./functional/activation.ts";
+import { checkOptions } from "../core/options.ts";
+import { Parameter } from "./parameter.ts";
+import { empty, type FactoryOptions } from "./util.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+
+const INPLACE = {
+  inplace: "In-place activations are not supported: the layer returns a new tensor (the same " +
+    "values), so drop the option.",
+};
 
 export class ReLU extends Module {
   forward(input: Tensor): Tensor {
@@ -39,14 +48,22 @@ export class Tanh extends Module {
   }
 }
 
-/** GELU with the exact erf (default) or, with { approximate: "tanh" }, the tanh approximation. */
+/**
+ * GELU with the exact erf (default) or the tanh approximation: `new nn.GELU({ approximate:
+ * "tanh" })`, or PyTorch's positional `new nn.GELU("tanh")`.
+ */
 export class GELU extends Module {
   readonly approximate: "none" | "tanh";
 
-  constructor({ approximate = "none" }: F.GeluOptions = {}) {
+  constructor(options: F.GeluOptions | "none" | "tanh" = {}) {
     super();
+    const { approximate = "none" } = typeof options === "string"
+      ? { approximate: options }
+      : checkOptions("GELU", options, ["approximate"], INPLACE);
     if (approximate !== "none" && approximate !== "tanh") {
-      throw new Error(`GELU: approximate must be "none" or "tanh", got "${approximate}".`);
+      throw new Error(
+        `GELU: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}.`,
+      );
     }
     this.approximate = approximate;
   }
@@ -103,4 +120,225 @@ function checkDim(op: string, dim: number): number {
     );
   }
   return dim;
+}
+
+/** A number option of an activation layer, validated, or its default. */
+function numberArg(op: string, key: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`${op}: ${key} must be a number, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** A layer without options (PyTorch's inplace is refused with a note). */
+function noOptions(op: string, options: object | undefined): void {
+  checkOptions(op, options, [], INPLACE);
+}
+
+/** SiLU (swish): x·sigmoid(x). */
+export class SiLU extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("SiLU", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.silu(input);
+  }
+}
+
+/** Mish: x·tanh(softplus(x)). */
+export class Mish extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("Mish", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.mish(input);
+  }
+}
+
+/** ELU: x for x > 0, alpha·(exp(x) − 1) otherwise. `new nn.ELU({ alpha: 1 })`. */
+export class ELU extends Module {
+  readonly alpha: number;
+  constructor(options?: F.EluOptions) {
+    super();
+    const o = checkOptions("ELU", options, ["alpha"], INPLACE);
+    this.alpha = numberArg("ELU", "alpha", o.alpha, 1);
+  }
+  forward(input: Tensor): Tensor {
+    return F.elu(input, { alpha: this.alpha });
+  }
+  override extraRepr(): string {
+    return `alpha=${this.alpha}`;
+  }
+}
+
+/** CELU: x for x > 0, alpha·(exp(x/alpha) − 1) otherwise. `new nn.CELU({ alpha: 1 })`. */
+export class CELU extends Module {
+  readonly alpha: number;
+  constructor(options?: F.EluOptions) {
+    super();
+    const o = checkOptions("CELU", options, ["alpha"], INPLACE);
+    this.alpha = numberArg("CELU", "alpha", o.alpha, 1);
+    if (this.alpha === 0) throw new Error("CELU: alpha cannot be 0 (the formula divides by it).");
+  }
+  forward(input: Tensor): Tensor {
+    return F.celu(input, { alpha: this.alpha });
+  }
+  override extraRepr(): string {
+    return `alpha=${this.alpha}`;
+  }
+}
+
+/** SELU: scale·elu(x, alpha) with the self-normalizing constants. */
+export class SELU extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("SELU", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.selu(input);
+  }
+}
+
+/** log(1 + exp(beta·x)) / beta, linear past beta·x > threshold. `new nn.Softplus({ beta, threshold })`. */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(options?: F.SoftplusOptions) {
+    super();
+    const o = checkOptions("Softplus", options, ["beta", "threshold"]);
+    this.beta = numberArg("Softplus", "beta", o.beta, 1);
+    this.threshold = numberArg("Softplus", "threshold", o.threshold, 20);
+  }
+  forward(input: Tensor): Tensor {
+    return F.softplus(input, { beta: this.beta, threshold: this.threshold });
+  }
+  override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
+  }
+}
+
+/** x / (1 + |x|). */
+export class Softsign extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("Softsign", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.softsign(input);
+  }
+}
+
+/** clamp(x, minVal, maxVal), defaults −1 and 1. `new nn.Hardtanh({ minVal: 0, maxVal: 1 })`. */
+export class Hardtanh extends Module {
+  readonly minVal: number;
+  readonly maxVal: number;
+  constructor(options?: F.HardtanhOptions) {
+    super();
+    const o = checkOptions("Hardtanh", options, ["minVal", "maxVal"], INPLACE);
+    this.minVal = numberArg("Hardtanh", "minVal", o.minVal, -1);
+    this.maxVal = numberArg("Hardtanh", "maxVal", o.maxVal, 1);
+    if (!(this.maxVal > this.minVal)) {
+      throw new Error(
+        `Hardtanh: maxVal (${this.maxVal}) must be greater than minVal (${this.minVal}).`,
+      );
+    }
+  }
+  forward(input: Tensor): Tensor {
+    return F.hardtanh(input, { minVal: this.minVal, maxVal: this.maxVal });
+  }
+  override extraRepr(): string {
+    return `minVal=${this.minVal}, maxVal=${this.maxVal}`;
+  }
+}
+
+/** min(max(x, 0), 6). */
+export class ReLU6 extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("ReLU6", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.relu6(input);
+  }
+}
+
+/** clamp(x + 3, 0, 6) / 6. */
+export class Hardsigmoid extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("Hardsigmoid", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.hardsigmoid(input);
+  }
+}
+
+/** x·clamp(x + 3, 0, 6) / 6. */
+export class Hardswish extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("Hardswish", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.hardswish(input);
+  }
+}
+
+/** log(sigmoid(x)), without overflow. */
+export class LogSigmoid extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    noOptions("LogSigmoid", options);
+  }
+  forward(input: Tensor): Tensor {
+    return F.logsigmoid(input);
+  }
+}
+
+export interface PReLUOptions extends FactoryOptions {
+  /** How many slopes to learn: 1 (shared, the default) or the input's channels (dim 1). */
+  numParameters?: number;
+  /** The slopes' initial value (default 0.25). */
+  init?: number;
+}
+
+/**
+ * PReLU: x for x > 0, a·x otherwise, with the slope(s) a learned: the Parameter `weight` of
+ * shape [numParameters], filled with `init`. `new nn.PReLU({ numParameters: 64 })`.
+ */
+export class PReLU extends Module {
+  readonly numParameters: number;
+  readonly init: number;
+  weight: Parameter;
+
+  constructor(options?: PReLUOptions) {
+    super();
+    const o = checkOptions("PReLU", options, ["numParameters", "init", "dtype", "device"]);
+    const n = o.numParameters ?? 1;
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(
+        `PReLU: numParameters must be a positive integer (1, or the number of channels), got ${n}.`,
+      );
+    }
+    this.numParameters = n;
+    this.init = numberArg("PReLU", "init", o.init, 0.25);
+    this.weight = new Parameter(empty("PReLU", [n], o));
+    this.resetParameters();
+  }
+
+  /** Fills the slopes with `init` again. */
+  resetParameters(): void {
+    noGrad(() => this.weight.fill_(this.init));
+  }
+
+  forward(input: Tensor): Tensor {
+    return F.prelu(input, this.weight);
+  }
+
+  override extraRepr(): string {
+    return `numParameters=${this.numParameters}`;
+  }
 }

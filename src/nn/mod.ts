@@ -16,7 +16,29 @@ export { Parameter } from "./parameter.ts";
 export { ModuleDict, ModuleList, Sequential } from "./containers.ts";
 export { Flatten, Identity, Linear, type LinearOptions } from "./linear.ts";
 export { type FactoryOptions } from "./util.ts";
-export { GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "./activation.ts";
+export {
+  CELU,
+  ELU,
+  GELU,
+  Hardsigmoid,
+  Hardswish,
+  Hardtanh,
+  LeakyReLU,
+  LogSigmoid,
+  LogSoftmax,
+  Mish,
+  PReLU,
+  type PReLUOptions,
+  ReLU,
+  ReLU6,
+  SELU,
+  Sigmoid,
+  SiLU,
+  Softmax,
+  Softplus,
+  Softsign,
+  Tanh,
+} from "./activation.ts";
 export { Dropout } from "./dropout.ts";
 export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.ts";
 export { Embedding } from "./embedding.ts";

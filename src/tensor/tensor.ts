@@ -1058,6 +1058,63 @@ export class Tensor implements View {
     return ops.outer(this, other);
   }
 
+  // ---- activations and products (issue 12) ----
+
+  silu(): Tensor {
+    return ops.silu(this);
+  }
+  mish(): Tensor {
+    return ops.mish(this);
+  }
+  gelu(options?: ops.GeluOptions): Tensor {
+    return ops.gelu(this, options);
+  }
+  elu(options?: ops.EluOptions): Tensor {
+    return ops.elu(this, options);
+  }
+  selu(): Tensor {
+    return ops.selu(this);
+  }
+  celu(options?: ops.EluOptions): Tensor {
+    return ops.celu(this, options);
+  }
+  softplus(options?: ops.SoftplusOptions): Tensor {
+    return ops.softplus(this, options);
+  }
+  softsign(): Tensor {
+    return ops.softsign(this);
+  }
+  hardtanh(options?: ops.HardtanhOptions): Tensor {
+    return ops.hardtanh(this, options);
+  }
+  relu6(): Tensor {
+    return ops.relu6(this);
+  }
+  hardsigmoid(): Tensor {
+    return ops.hardsigmoid(this);
+  }
+  hardswish(): Tensor {
+    return ops.hardswish(this);
+  }
+  logsigmoid(): Tensor {
+    return ops.logsigmoid(this);
+  }
+  prelu(weight: TensorLike): Tensor {
+    return ops.prelu(this, weight);
+  }
+  /** Batched matrix product with another [B, m, p] batch (this is [B, n, m]). */
+  bmm(other: TensorLike): Tensor {
+    return ops.bmm(this, other);
+  }
+  /** beta·this + alpha·bmm(batch1, batch2). */
+  baddbmm(batch1: TensorLike, batch2: TensorLike, options?: ops.AddmmOptions): Tensor {
+    return ops.baddbmm(this, batch1, batch2, options);
+  }
+  /** beta·this + alpha·(m1 @ m2). */
+  addmm(m1: TensorLike, m2: TensorLike, options?: ops.AddmmOptions): Tensor {
+    return ops.addmm(this, m1, m2, options);
+  }
+
   // ---- in place (outside autograd) ------------------------------------------------------
 
   /** Copies src (broadcast to this shape) into this tensor's memory. */

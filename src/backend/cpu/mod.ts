@@ -51,6 +51,9 @@ const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
   relu: "(a > 0 || a !== a ? a : 0)", // NaN passes through, as in PyTorch
   leakyRelu: "(a > 0 ? a : a * p0)",
   clamp: "(a < p0 ? (p0 > p1 ? p1 : p0) : a > p1 ? p1 : a)", // min > max gives max, as torch
+  silu: "a / (1 + Math.exp(-a))", // torch's form: exp(-a) = inf at a < -710 gives -0, not NaN
+  softplus: "(a * p0 > p1 ? a : Math.log1p(Math.exp(a * p0)) / p0)",
+  elu: "(a > 0 ? a : p0 * Math.expm1(a * p1))",
   not: "(a === 0 ? 1 : 0)", // NaN is true, as any nonzero (JS would call it falsy)
   ...MATH_UNARY,
 };

@@ -51,6 +51,10 @@ const UNARY: Record<UnaryOp, Expr> = {
     const lo = `select(${c}(p0), ${c}(p1), p0 > p1)`;
     return `select(select(select(a, ${c}(p1), ${x} > p1), ${lo}, ${x} < p0), a, ${nan("a")})`;
   },
+  silu: () => "silu_(a)",
+  // max(z, 0) + log1p(exp(-|z|)) is log1p(exp(z)) without f32's overflow of exp past z = 88.
+  softplus: () => "select((max(a * p0, 0.0) + log1p_(exp(-abs(a * p0)))) / p0, a, a * p0 > p1)",
+  elu: () => "select(p0 * expm1_(a * p1), a, a > 0.0)",
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
   // Issue 12's math. The float functions always run in f32 (their ops promote ints first);
   // isnan, isinf, isfinite and signbit also see i32, where the answer needs no helper.

@@ -264,6 +264,10 @@ fn tanh_(x: f32) -> f32 {
 fn sigmoid_(x: f32) -> f32 {
   return 1.0 / (1.0 + exp(-x));
 }
+fn silu_(x: f32) -> f32 {
+  // exp(-x) overflows to inf below -88 in f32, and x / inf is -0: the right limit.
+  return x / (1.0 + exp(-x));
+}
 fn erf_(x: f32) -> f32 {
   let ax = abs(x);
   if (ax < 0.5) {

@@ -10,13 +10,29 @@
  * @module
  */
 export {
+  celu,
+  elu,
+  type EluOptions,
   gelu,
   type GeluOptions,
+  hardsigmoid,
+  hardswish,
+  hardtanh,
+  type HardtanhOptions,
   leakyRelu,
+  logsigmoid,
   logSoftmax,
+  mish,
+  prelu,
   relu,
+  relu6,
+  selu,
   sigmoid,
+  silu,
   softmax,
+  softplus,
+  type SoftplusOptions,
+  softsign,
   tanh,
 } from "./activation.ts";
 export {
