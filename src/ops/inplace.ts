@@ -3,6 +3,7 @@ import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { shapeStr } from "../tensor/shape.ts";
 import { asTensor } from "./operand.ts";
+import { canCast } from "../tensor/dtype.ts";
 import { broadcastView } from "./binary.ts";
 import { broadcastShapes, sameShape } from "../tensor/shape.ts";
 
@@ -37,4 +38,17 @@ export function assignInPlace(op: string, target: Tensor, value: TensorLike): vo
   }
   target._backend.assign(target, broadcastView(src, target.shape));
   target._bumpVersion();
+}
+
+/** Writes the result of an arithmetic op back into `target` (add_, mul_...): a cast down a
+ * category (float into int, int into bool) raises, as in PyTorch, instead of truncating. */
+export function updateInPlace(op: string, target: Tensor, result: Tensor): void {
+  if (!canCast(result.dtype, target.dtype)) {
+    throw new Error(
+      `${op}: the result type ${result.dtype} can't be cast to the ${target.dtype} tensor it would ` +
+        `be written into. Use the out-of-place op (e.g. x.${op.slice(0, -1)}(...)), or convert ` +
+        `first: x = x.to('${result.dtype}').`,
+    );
+  }
+  assignInPlace(op, target, result);
 }

@@ -3,4 +3,4 @@ export { asTensor, onesLikeOf, shapeArgs } from "./operand.ts";
 export { contiguous, to, toAsync } from "./copy.ts";
 export { sumTo } from "./reduce.ts";
 export { crossEntropyRows } from "./softmax.ts";
-export { assignInPlace } from "./inplace.ts";
+export { assignInPlace, updateInPlace } from "./inplace.ts";

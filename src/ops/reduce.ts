@@ -12,6 +12,7 @@ import { add, div, mul, sub } from "./binary.ts";
 import { eq } from "./compare.ts";
 import { exp, log, sqrt } from "./unary.ts";
 import { scatterAdd } from "./gather.ts";
+import { where } from "./where.ts";
 
 export type DimArg = number | readonly number[] | null | undefined;
 
@@ -84,10 +85,30 @@ export function prod(input: TensorLike, dim?: number | null, keepdim = false): T
   const dims = reducedDims("prod", x, dim);
   const inShape = x.shape;
   const out = raw("prod", x, dims, keepdim);
-  // d prod / d x_i = prod / x_i; inputs containing zeros get NaN/Inf here (PyTorch special-cases them).
-  return record(out, "ProdBackward", [x], (g, [xs, p]) => [
-    div(mul(expandBack(g, inShape, dims, keepdim), expandBack(p, inShape, dims, keepdim)), xs),
-  ], [x, out]);
+  if (dims.length === 0) return record(out, "ProdBackward", [x], (g) => [g]);
+  return record(out, "ProdBackward", [x], (g, [xs]) => [
+    mul(expandBack(g, inShape, dims, keepdim), prodGrad(xs, dim, dims, keepdim)),
+  ], [x]);
+}
+
+/**
+ * d prod / d x_i = the product of the other elements, exact where the input has zeros (prod / x_i
+ * would give NaN there). With p the product of the non-zero elements and c the count of zeros
+ * in the reduced slice: c = 0 gives p / x_i; c = 1 gives p at the zero and 0 elsewhere; c >= 2
+ * gives 0. The zero factors are kept as tensors (z, the sum of the zero entries, is 0 but has
+ * gradient 1) so the second derivative (createGraph) is exact too.
+ */
+function prodGrad(x: Tensor, dim: number | null | undefined, dims: number[], keepdim: boolean) {
+  const back = (t: Tensor) => expandBack(t, x.shape, dims, keepdim);
+  const isZero = eq(x, 0);
+  const count = back(sum(isZero, dims, keepdim));
+  const safe = where(isZero, 1, x);
+  const p = back(prod(safe, dim, keepdim));
+  const z = back(sum(where(isZero, x, 0), dims, keepdim));
+  const one = eq(count, 1);
+  const atNonZero = mul(div(p, safe), where(eq(count, 0), 1, where(one, z, 0)));
+  const atZero = mul(p, where(one, 1, where(eq(count, 2), sub(z, x), 0)));
+  return where(isZero, atZero, atNonZero);
 }
 
 function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {

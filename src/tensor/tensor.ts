@@ -604,19 +604,19 @@ export class Tensor implements View {
     return this.fill_(0);
   }
   add_(other: TensorLike, alpha?: number): this {
-    internal.assignInPlace("add_", this, ops.add(this.detach(), other, alpha));
+    internal.updateInPlace("add_", this, ops.add(this.detach(), other, alpha));
     return this;
   }
   sub_(other: TensorLike, alpha?: number): this {
-    internal.assignInPlace("sub_", this, ops.sub(this.detach(), other, alpha));
+    internal.updateInPlace("sub_", this, ops.sub(this.detach(), other, alpha));
     return this;
   }
   mul_(other: TensorLike): this {
-    internal.assignInPlace("mul_", this, ops.mul(this.detach(), other));
+    internal.updateInPlace("mul_", this, ops.mul(this.detach(), other));
     return this;
   }
   div_(other: TensorLike): this {
-    internal.assignInPlace("div_", this, ops.div(this.detach(), other));
+    internal.updateInPlace("div_", this, ops.div(this.detach(), other));
     return this;
   }
 }
