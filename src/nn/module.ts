@@ -21,6 +21,8 @@ import { Tensor } from "../tensor/tensor.ts";
 import { type Device, type DType, isDevice, isDType, isFloat } from "../tensor/dtype.ts";
 import { shapeStr } from "../tensor/shape.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
+import { zerosLike } from "../tensor/creation.ts";
+import { updateGrad } from "../ops/internal.ts";
 import { Parameter } from "./parameter.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { moduleBundle } from "../display/module_summary.ts";
@@ -218,7 +220,7 @@ export class Module {
   zeroGrad({ setToNone = true } = {}): void {
     for (const p of this.parameters()) {
       if (setToNone) p.grad = null;
-      else if (p.grad) p.grad = noGrad(() => p.grad!.mul(0));
+      else updateGrad(p, (g) => zerosLike(g));
     }
   }
 

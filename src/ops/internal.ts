@@ -3,4 +3,10 @@ export { asTensor, onesLikeOf, shapeArgs } from "./operand.ts";
 export { contiguous, to, toAsync } from "./copy.ts";
 export { sumTo } from "./reduce.ts";
 export { crossEntropyRows } from "./softmax.ts";
-export { assignInPlace, updateInPlace } from "./inplace.ts";
+export {
+  assignInPlace,
+  contiguousCopy,
+  updateGrad,
+  updateInPlace,
+  writable,
+} from "./inplace.ts";

@@ -8,6 +8,7 @@ import { isFloat } from "../tensor/dtype.ts";
 import { shapeStr } from "../tensor/shape.ts";
 import { zerosLike } from "../tensor/creation.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
+import { updateGrad } from "../ops/internal.ts";
 
 /** What every optimizer's options have in common. */
 export interface OptimizerOptions {
@@ -267,14 +268,14 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
 
   /**
    * Resets the gradients of every parameter: to null (the default, as in PyTorch 2), or to
-   * zeros with `{ setToNone: false }`. The zeros are fresh tensors: a .grad may share memory
-   * with other gradients, so it is never written in place.
+   * zeros with `{ setToNone: false }`, written in place as in PyTorch.
    */
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
-        p.grad = setToNone ? null : zerosLike(p.grad);
+        if (setToNone) p.grad = null;
+        else updateGrad(p, (g) => zerosLike(g));
       }
     }
   }

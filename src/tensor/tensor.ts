@@ -181,12 +181,23 @@ export class Tensor implements View {
     this.#version.value++;
   }
 
-  /** @internal Adds g into .grad (a fresh tensor each time, so .grad never aliases g's graph). */
-  _accumulateGrad(g: Tensor, createGraph: boolean): void {
-    const incoming = createGraph ? g : g.detach();
-    this.grad = this.grad
-      ? (createGraph ? this.grad.add(incoming) : this.grad.add(incoming).detach())
-      : incoming;
+  /**
+   * @internal Adds g into .grad as PyTorch's AccumulateGrad does. The first gradient is a
+   * contiguous copy: g may be the `gradient` argument, another leaf's gradient (add's backward
+   * hands one tensor to both inputs) or a stride-0 view (sum's backward), and .grad must be a
+   * tensor of its own that zero_() and in-place clipping can write. Later gradients are added
+   * in place, or out of place (a new graph node) under createGraph. `owned` says g is a sum
+   * the engine made and nothing else holds, so it can be kept without a copy.
+   */
+  _accumulateGrad(g: Tensor, createGraph: boolean, owned = false): void {
+    const grad = this.grad;
+    if (createGraph) this.grad = grad ? grad.add(g) : ops.clone(g);
+    else if (!grad) {
+      this.grad = owned && g.isContiguous() ? g.detach() : internal.contiguousCopy(g.detach());
+    }
+    else if (internal.writable(grad) && !grad.requiresGrad && grad.dtype === g.dtype) {
+      grad.add_(g.detach());
+    } else this.grad = internal.contiguousCopy(grad.detach().add(g.detach()));
   }
 
   /** Keeps .grad for this non-leaf tensor at the next backward (leaves always keep it). */
