@@ -27,7 +27,19 @@ export {
   tanh,
 } from "./unary.ts";
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne } from "./compare.ts";
-export { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./reduce.ts";
+export {
+  argmax,
+  argmin,
+  logsumexp,
+  max,
+  mean,
+  min,
+  prod,
+  std,
+  sum,
+  variance,
+  type VarOptions,
+} from "./reduce.ts";
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";

@@ -13,6 +13,7 @@ import { eq } from "./compare.ts";
 import { exp, log, sqrt } from "./unary.ts";
 import { scatterAdd } from "./gather.ts";
 import { where } from "./where.ts";
+import { checkOptions } from "../core/options.ts";
 
 export type DimArg = number | readonly number[] | null | undefined;
 
@@ -194,18 +195,81 @@ export function argmin(x: TensorLike, dim?: number | null, keepdim = false): Ten
   return argExtreme("argmin", x, dim, keepdim);
 }
 
-/** Variance; `correction` = 1 gives the unbiased estimate (PyTorch's default), 0 the population one. */
-export function variance(input: TensorLike, dim?: DimArg, keepdim = false, correction = 1): Tensor {
+/** var/std keywords: `correction` (PyTorch's default 1, Bessel's) or `unbiased`, and keepdim. */
+export interface VarOptions {
+  /** Divide by N - correction: 1 (the default) is the unbiased estimate, 0 the population one. */
+  correction?: number;
+  /** torch's older spelling: true is correction 1, false correction 0. */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+const isOptions = (v: unknown): v is VarOptions =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * PyTorch's forms: var(), var(unbiased), var(dim, unbiased?, keepdim?) and, for the keywords,
+ * var(dim, { correction, keepdim }) or var({ correction, keepdim }).
+ */
+function varArgs(
+  op: string,
+  dim: DimArg | boolean | VarOptions,
+  unbiased: boolean | VarOptions | undefined,
+  keepdim: boolean | undefined,
+): { dim: DimArg; correction: number; keepdim: boolean } {
+  if (typeof dim === "boolean") [dim, unbiased] = [null, dim];
+  let opts: VarOptions = {};
+  if (isOptions(dim)) [opts, dim] = [dim, null];
+  else if (isOptions(unbiased)) opts = unbiased;
+  else if (unbiased !== undefined) opts = { unbiased, keepdim };
+  else if (keepdim !== undefined) opts = { keepdim };
+  if ((isOptions(unbiased) || isOptions(dim)) && keepdim !== undefined) {
+    throw new TypeError(`${op}: give keepdim inside the options object: { keepdim: ${keepdim} }.`);
+  }
+  checkOptions(op, opts, ["correction", "unbiased", "keepdim"]);
+  if (opts.correction !== undefined && opts.unbiased !== undefined) {
+    throw new TypeError(
+      `${op}: give either correction or unbiased, not both (unbiased: false is correction: 0).`,
+    );
+  }
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
+  if (typeof correction !== "number" || !(correction >= 0)) {
+    throw new RangeError(`${op}: correction must be a number >= 0, got ${String(correction)}.`);
+  }
+  return { dim: dim as DimArg, correction, keepdim: opts.keepdim ?? false };
+}
+
+/** Variance over dim (all dims by default), dividing by N - correction; see VarOptions. */
+export function variance(
+  input: TensorLike,
+  dim?: DimArg | boolean | VarOptions,
+  unbiased?: boolean | VarOptions,
+  keepdim?: boolean,
+): Tensor {
+  return varianceOf("var", input, varArgs("var", dim, unbiased, keepdim));
+}
+
+function varianceOf(
+  op: string,
+  input: TensorLike,
+  { dim, correction, keepdim }: { dim: DimArg; correction: number; keepdim: boolean },
+): Tensor {
   let x = asTensor(input);
   x = to(x, floatTypeFor(x.dtype));
-  const dims = reducedDims("var", x, dim);
+  const dims = reducedDims(op, x, dim);
   const n = dims.reduce((c, d) => c * x.shape[d], 1);
   const centered = sub(x, mean(x, dims, true));
   return div(sum(mul(centered, centered), dims, keepdim), Math.max(0, n - correction));
 }
 
-export function std(input: TensorLike, dim?: DimArg, keepdim = false, correction = 1): Tensor {
-  return sqrt(variance(input, dim, keepdim, correction));
+/** Standard deviation: the square root of variance(), with the same arguments. */
+export function std(
+  input: TensorLike,
+  dim?: DimArg | boolean | VarOptions,
+  unbiased?: boolean | VarOptions,
+  keepdim?: boolean,
+): Tensor {
+  return sqrt(varianceOf("std", input, varArgs("std", dim, unbiased, keepdim)));
 }
 
 /** log(sum(exp(x))) over dims, shifted by the (constant) max so large inputs don't overflow. */

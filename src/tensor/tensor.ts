@@ -568,12 +568,33 @@ export class Tensor implements View {
   argmin(dim?: number | null, keepdim = false): Tensor {
     return ops.argmin(this, dim, keepdim);
   }
-  /** Variance with Bessel's correction by default (correction = 1), as PyTorch. */
-  var(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return ops.variance(this, dim, keepdim, correction);
+  /**
+   * Variance with Bessel's correction by default, in PyTorch's argument order:
+   * `x.var(1, true, true)` is (dim, unbiased, keepdim); keywords go in an options object,
+   * `x.var(1, { correction: 0, keepdim: true })`.
+   */
+  var(options?: ops.VarOptions): Tensor;
+  var(unbiased: boolean): Tensor;
+  var(dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+  var(dim: number | readonly number[] | null, options: ops.VarOptions): Tensor;
+  var(
+    dim?: number | readonly number[] | null | boolean | ops.VarOptions,
+    unbiased?: boolean | ops.VarOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return ops.variance(this, dim, unbiased, keepdim);
   }
-  std(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return ops.std(this, dim, keepdim, correction);
+  /** Standard deviation; the same arguments as var(). */
+  std(options?: ops.VarOptions): Tensor;
+  std(unbiased: boolean): Tensor;
+  std(dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+  std(dim: number | readonly number[] | null, options: ops.VarOptions): Tensor;
+  std(
+    dim?: number | readonly number[] | null | boolean | ops.VarOptions,
+    unbiased?: boolean | ops.VarOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return ops.std(this, dim, unbiased, keepdim);
   }
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
     return ops.logsumexp(this, dim, keepdim);

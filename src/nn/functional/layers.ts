@@ -170,7 +170,7 @@ export function batchNorm(
       );
     }
     mean = ops.mean(x, dims, true);
-    variance = ops.variance(x, dims, true, 0);
+    variance = ops.variance(x, dims, { correction: 0, keepdim: true });
     noGrad(() => {
       if (runningMean) {
         runningMean.mul_(1 - momentum).add_(ops.reshape(mean, [c]), momentum);
