@@ -26,6 +26,7 @@ import { updateGrad } from "../ops/internal.ts";
 import { Parameter } from "./parameter.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { moduleBundle } from "../display/module_summary.ts";
+import { checkOptions } from "../core/options.ts";
 
 /** What Module.to() accepts: a dtype, a device, or both. */
 export type ToTarget = DType | Device | { dtype?: DType; device?: Device };
@@ -217,7 +218,8 @@ export class Module {
   }
 
   /** Clears the gradients of all parameters (to null, or to zeros with { setToNone: false }). */
-  zeroGrad({ setToNone = true } = {}): void {
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const { setToNone = true } = checkOptions("zeroGrad", options, ["setToNone"]);
     for (const p of this.parameters()) {
       if (setToNone) p.grad = null;
       else updateGrad(p, (g) => zerosLike(g));

@@ -8,6 +8,7 @@ import { noGrad } from "../autograd/grad_mode.ts";
 import { div } from "../ops/binary.ts";
 import { stack } from "../ops/join.ts";
 import { updateGrad } from "../ops/internal.ts";
+import { checkOptions } from "../core/options.ts";
 
 /** The parameters as an array, checked. */
 function paramList(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
@@ -44,8 +45,9 @@ export function clipGradNorm(
   parameters: Tensor | Iterable<Tensor>,
   maxNorm: number,
   normType: number | "inf" = 2,
-  { errorIfNonfinite = false }: ClipGradNormOptions = {},
+  options: ClipGradNormOptions = {},
 ): Tensor {
+  const { errorIfNonfinite = false } = checkOptions("clipGradNorm", options, ["errorIfNonfinite"]);
   const op = "clipGradNorm";
   const p = normType === "inf" ? Infinity : normType;
   if (typeof p !== "number" || !(p > 0)) {

@@ -194,8 +194,7 @@ export class Tensor implements View {
     if (createGraph) this.grad = grad ? grad.add(g) : ops.clone(g);
     else if (!grad) {
       this.grad = owned && g.isContiguous() ? g.detach() : internal.contiguousCopy(g.detach());
-    }
-    else if (internal.writable(grad) && !grad.requiresGrad && grad.dtype === g.dtype) {
+    } else if (internal.writable(grad) && !grad.requiresGrad && grad.dtype === g.dtype) {
       grad.add_(g.detach());
     } else this.grad = internal.contiguousCopy(grad.detach().add(g.detach()));
   }

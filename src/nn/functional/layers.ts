@@ -7,6 +7,7 @@ import type { Generator } from "../../tensor/random.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";
 import * as internal from "../../ops/internal.ts";
+import { checkOptions } from "../../core/options.ts";
 
 /** y = x·Wᵀ + b, with weight [outFeatures, inFeatures] and bias [outFeatures]. */
 export function linear(input: TensorLike, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -44,8 +45,9 @@ export function dropout(
   input: TensorLike,
   p = 0.5,
   training = true,
-  { generator }: DropoutOptions = {},
+  options: DropoutOptions = {},
 ): Tensor {
+  const { generator } = checkOptions("dropout", options, ["generator"]);
   checkP("dropout", p);
   const x = internal.asTensor(input);
   if (!training || p === 0) return x;
@@ -53,7 +55,10 @@ export function dropout(
   const dtype = isFloat(x.dtype) ? x.dtype : "float32";
   // As PyTorch: noise = bernoulli(1 - p) / (1 - p), in the input's dtype.
   const noise = noGrad(() =>
-    ops.div(internal.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype), 1 - p)
+    ops.div(
+      internal.to(ops.ge(rand(x.shape, { dtype, device: x.device, generator }), p), dtype),
+      1 - p,
+    )
   );
   return ops.mul(x, noise);
 }
@@ -145,9 +150,13 @@ export function batchNorm(
   input: TensorLike,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions =
-    {},
+  options: BatchNormOptions = {},
 ): Tensor {
+  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = checkOptions(
+    "batchNorm",
+    options,
+    ["weight", "bias", "training", "momentum", "eps"],
+  );
   const x = internal.asTensor(input);
   if (x.ndim < 2) {
     throw new Error(
