@@ -10,6 +10,7 @@ import {
   serializeAsync,
   type StateDict,
 } from "./safetensors.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface SaveOptions {
   /** String metadata stored in the header's "__metadata__" (e.g. { format: "pt" }). */
@@ -52,6 +53,7 @@ export async function save(
   path: string | URL,
   options: SaveOptions = {},
 ): Promise<void> {
+  checkOptions("save", options, ["metadata"]);
   const bytes = await serializeAsync(dict, options.metadata);
   const fs = await nodeFs("save");
   const suffix = "." + [...crypto.getRandomValues(new Uint8Array(6))]

@@ -16,6 +16,7 @@ import { toNested } from "./nested.ts";
 import * as ops from "../ops/mod.ts";
 import * as internal from "../ops/internal.ts";
 import type { IndexSpec } from "../ops/indexing.ts";
+import { checkOptions } from "../core/options.ts";
 
 export type NestedArray = number | boolean | readonly NestedArray[];
 /** Anything an op accepts where a tensor is expected. */
@@ -216,6 +217,7 @@ export class Tensor implements View {
    * vector-Jacobian product.
    */
   backward(gradient?: TensorLike, options: BackwardOptions = {}): void {
+    checkOptions("backward", options, ["retainGraph", "createGraph"]);
     let g: Tensor;
     if (gradient === undefined) {
       if (this.numel() !== 1) {
