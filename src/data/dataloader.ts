@@ -19,8 +19,8 @@ export interface DataLoaderOptions<T, B> {
   collate?: (samples: T[]) => B;
 }
 
-const NO_WORKERS = "gradiente loads batches in the calling thread; there is no worker pool, " +
-  "so leave it out.";
+const NO_WORKERS = "gradiente loads batches in one thread (the calling one); there is no " +
+  "worker pool, so leave it out.";
 
 /** torch.utils.data.DataLoader keywords gradiente does not take, and what to do instead. */
 const DATALOADER_NOTES: Record<string, string> = {
