@@ -29,6 +29,4 @@ export { memory, type MemoryReport } from "./src/backend/memory.ts";
 export * from "./src/display/mod.ts";
 export * as plot from "./src/display/plot/mod.ts";
 export { drawGraph, GraphFigure, type GraphOptions, graphToDot } from "./src/display/graph.ts";
-export { liveLoss, LiveLossPlot } from "./kernel/live.ts";
-export { progress, ProgressBar } from "./kernel/progress.ts";
-export { display } from "./kernel/display.ts";
+export * from "./src/notebook/mod.ts";

@@ -17,7 +17,7 @@ import { join, relative } from "node:path";
 import { ensureTooling, PACKAGE, ROOT, run, TOOLING, toolScript } from "./tooling.ts";
 
 /** What gets staged: mod.ts and the folders it imports from (tsconfig.build.json picks files). */
-const SOURCES = ["mod.ts", "src", "kernel"];
+const SOURCES = ["mod.ts", "src"];
 const STAGE = join(TOOLING, ".build");
 
 /**

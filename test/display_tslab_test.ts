@@ -1,10 +1,10 @@
 /**
- * kernel/display.ts's tslab frontend with a recording stand-in for tslab's modules (the real
+ * src/notebook/display.ts's tslab frontend with a recording stand-in for tslab's modules (the real
  * kernel runs in node/test/tslab.test.ts): whole bundles through the kernel's writer, else the
  * richest MIME type through tslab's public display API, one handle per display id.
  */
 import assert from "node:assert/strict";
-import { displayOn, type MimeBundle, type Tslab, tslabFrontend } from "../kernel/display.ts";
+import { displayOn, type MimeBundle, type Tslab, tslabFrontend } from "../src/notebook/display.ts";
 import { tensor } from "gradiente";
 
 function fakeTslab(withWriter: boolean) {

@@ -15,7 +15,7 @@ import {
   validateNotebook,
 } from "../kernel/runner/nbformat.ts";
 import { OutputCollector } from "../kernel/runner/outputs.ts";
-import { detectFrontend, displayOn, type Frontend, mimeBundle } from "../kernel/display.ts";
+import { detectFrontend, displayOn, type Frontend, mimeBundle } from "../src/notebook/display.ts";
 import { tensor } from "gradiente";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -534,7 +534,7 @@ Deno.test("runner: displays, streams, display updates (also late ones); stable r
   assert.equal(result.output_type, "execute_result");
   assert.match(text(dataOf(result)["text/plain"]), /broadcast done/);
 
-  // kernel/display.ts in the kernel: shown under an id, updated in place, and a raw bundle.
+  // src/notebook/display.ts in the kernel: shown under an id, updated in place, and a raw bundle.
   const [shown, raw] = cells["display-helper"].outputs;
   assert.equal(cells["display-helper"].outputs.length, 2);
   assert.equal(shown.output_type, "display_data");

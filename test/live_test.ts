@@ -6,15 +6,15 @@ import {
   liveLoss,
   LiveLossPlot,
   notebookPublisher,
-} from "../kernel/live.ts";
+} from "../src/notebook/live.ts";
 import {
   formatDuration,
   formatProgress,
   progress,
   ProgressBar,
   progressHtml,
-} from "../kernel/progress.ts";
-import type { TextSink } from "../kernel/live/terminal.ts";
+} from "../src/notebook/progress.ts";
+import type { TextSink } from "../src/notebook/terminal.ts";
 import { parseXml } from "./xml_check.ts";
 
 /** A publisher that records messages, and a clock the test moves by hand. */

@@ -35,7 +35,7 @@ it("npm pack --dry-run lists the ESM, CommonJS and declaration files only", () =
   }
   expect(files).toContain("src/tensor/tensor.js");
   expect(files).toContain("src/tensor/tensor.d.ts");
-  expect(files).toContain("kernel/display.js");
+  expect(files).toContain("src/notebook/display.js");
   const stray = files.filter((f) =>
     /^(test|notebooks|bench|node|\.ci)\//.test(f) || /(?<!\.d)\.ts$/.test(f) ||
     f.endsWith(".ipynb") || f.includes("runner/")

@@ -1,7 +1,7 @@
 // tslab end to end: our notebook runner (kernel/runner, `deno task notebooks`) starts tslab's
 // kernel from a kernelspec and runs test/notebooks/tslab.ipynb, whose cells require the
 // installed package (tslab compiles cells to CommonJS) and display a tensor, a plot, the
-// autograd graph and a live loss plot through kernel/display.ts's tslab frontend.
+// autograd graph and a live loss plot through src/notebook/display.ts's tslab frontend.
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -7,7 +7,7 @@
 import { AccumulateGrad, type Node } from "./node.ts";
 import { setGradEnabled } from "./grad_mode.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { sameShape, shapeStr } from "../tensor/shape.ts";
+import { sameShape, shapeStr } from "../core/shape.ts";
 
 export interface RunOptions {
   retainGraph: boolean;

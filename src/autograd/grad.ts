@@ -2,7 +2,7 @@
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { runBackward } from "./engine.ts";
 import { asTensor, onesLikeOf } from "../ops/operand.ts";
-import { sameShape, shapeStr } from "../tensor/shape.ts";
+import { sameShape, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 
 export interface GradOptions {

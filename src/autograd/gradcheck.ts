@@ -5,7 +5,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { grad } from "./grad.ts";
 import { noGrad } from "./grad_mode.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { tensor } from "../tensor/creation.ts";
 import { checkOptions } from "../core/options.ts";
 

@@ -7,7 +7,7 @@
  */
 import type { Tensor } from "../tensor/tensor.ts";
 import { isGradEnabled } from "./grad_mode.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 
 export type BackwardFn = (grad: Tensor, saved: readonly Tensor[]) => readonly (Tensor | null)[];
 

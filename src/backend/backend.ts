@@ -4,8 +4,7 @@
  * Every kernel returns new contiguous storage for its output, except `assign`, which
  * writes through a view (used by cat, index backward and in-place updates).
  */
-import type { Device, DType, TypedArray } from "../tensor/dtype.ts";
-import { cpuBackend } from "./cpu/mod.ts";
+import type { Device, DType, TypedArray } from "../core/dtype.ts";
 
 /** Backend-owned memory. Opaque outside the backend that made it. */
 export type Storage = unknown;
@@ -36,8 +35,7 @@ export type UnaryOp =
   | "relu"
   | "leakyRelu" // param: negative slope
   | "clamp" // params: min, max
-  | "not"
-  | "isPositive"; // x > 0 as 1/0, for ReLU's backward mask
+  | "not";
 
 export type BinaryOp =
   | "add"
@@ -58,6 +56,9 @@ export type BinaryOp =
 
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
+/** Inclusive scans along one dim; cummax/cummin give the int32 index of the running extreme. */
+export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp" | "cummax" | "cummin";
+
 export interface Backend {
   readonly device: Device;
   /** Copies host data into new storage. */
@@ -76,6 +77,11 @@ export interface Backend {
   where(cond: View, a: View, b: View, outDtype: DType): Storage;
   /** Reduces `dims` (sorted, distinct) away; output has the remaining dims, row-major. */
   reduce(op: ReduceOp, x: View, dims: readonly number[]): Storage;
+  /**
+   * Inclusive scan along `dim` (from the end when `reverse`), output contiguous in x's shape:
+   * x's dtype (int32 for bool) for cumsum/cumprod/logcumsumexp, int32 indices for cummax/cummin.
+   */
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean): Storage;
   /** Softmax or log-softmax along the last dim of a contiguous view. */
   softmax(x: View, log: boolean): Storage;
   /**
@@ -94,6 +100,12 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View): Storage;
   /** Returns a copy of `base` with src's slices added at the entries of a 1-D index along `dim`. */
   indexAdd(base: View, dim: number, index: View, src: View): Storage;
+  /**
+   * Stable sort along `dim`: the values and their positions along `dim` (int32), both
+   * contiguous in x's shape. NaN sorts as the largest value; equal values keep ascending
+   * index order in both directions (torch's stable sort).
+   */
+  sort(x: View, dim: number, descending: boolean): [values: Storage, indices: Storage];
   /** Writes src (same shape) through the strided view dst, in place. */
   assign(dst: View, src: View): void;
   /**
@@ -149,28 +161,4 @@ export interface AdamHyper {
   stepSize: number;
   /** sqrt(1 − beta2^t) */
   bias2Sqrt: number;
-}
-
-// The CPU backend is always there; others (WebGPU) register when their module is loaded.
-const backends = new Map<Device, Backend>([["cpu", cpuBackend]]);
-
-export function registerBackend(b: Backend): void {
-  backends.set(b.device, b);
-}
-
-/** The backend for `device`; `op` names the caller in the error when there is none. */
-export function getBackend(device: Device, op?: string): Backend {
-  if (device === "cpu") return cpuBackend; // every op asks: skip the map for the usual case
-  const b = backends.get(device);
-  if (!b) {
-    throw new Error(
-      `${op ? `${op}: ` : ""}` +
-        (device === "webgpu"
-          ? "device 'webgpu' is not initialised. Opening a GPU is asynchronous, so run " +
-            "`await webgpu.init()` once before creating or moving tensors there " +
-            "(`await webgpu.available()` says whether this machine has one)."
-          : `unknown device '${device}'. Use 'cpu' or 'webgpu'.`),
-    );
-  }
-  return b;
 }

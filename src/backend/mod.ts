@@ -1,2 +1,3 @@
-export { type Backend, getBackend, registerBackend, type Storage, type View } from "./backend.ts";
+export { type Backend, type Storage, type View } from "./backend.ts";
+export { getBackend, registerBackend } from "./registry.ts";
 export { cpuBackend } from "./cpu/mod.ts";

@@ -2,8 +2,8 @@
 import { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
 import { stack } from "../ops/mod.ts";
-import { shapeStr } from "../tensor/shape.ts";
-import type { TypedArray } from "../tensor/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
+import type { TypedArray } from "../core/dtype.ts";
 
 /** The batch type the default collate makes from samples of type T. */
 export type Collated<T> = T extends Tensor ? Tensor

@@ -1,7 +1,7 @@
 /** DataLoader: batches of a dataset, in order or shuffled, as torch.utils.data.DataLoader. */
 import type { Tensor } from "../tensor/tensor.ts";
 import { randperm, tensor } from "../tensor/creation.ts";
-import { defaultGenerator, type Generator } from "../tensor/random.ts";
+import { defaultGenerator, type Generator } from "../core/random.ts";
 import { type DatasetSource, sampleReader, Subset, TensorDataset } from "./dataset.ts";
 import { type Collated, defaultCollate } from "./collate.ts";
 import { checkOptions } from "../core/options.ts";

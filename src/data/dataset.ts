@@ -1,6 +1,6 @@
 /** Datasets: indexable collections of samples, as torch.utils.data's map-style datasets. */
 import { Tensor } from "../tensor/tensor.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 
 /** Anything with a length and get(i): a Dataset, or any object shaped like one. */
 export interface DatasetLike<T> {

@@ -1,5 +1,5 @@
 /** Downloads with checksums, written atomically, trying mirrors in turn. */
-import { hashHex, writeFileAtomic } from "./host.ts";
+import { hashHex, writeFileAtomic } from "../core/host.ts";
 
 /** The expected digest of a file, as hex: MD5 (what torchvision publishes) or SHA-256. */
 export type Checksum = { md5: string } | { sha256: string };
@@ -58,7 +58,7 @@ export async function downloadFile(
       continue;
     }
     // Outside the try: a failed write is not the mirror's fault, so it surfaces as it is.
-    await writeFileAtomic(dest, bytes);
+    await writeFileAtomic("download", dest, bytes, { mkdir: true });
     return;
   }
   throw new Error(

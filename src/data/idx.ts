@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
-import { readBytes } from "./host.ts";
+import { readBytes } from "../core/host.ts";
 
 export type IdxType = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";
 
@@ -125,7 +125,7 @@ export async function decodeIdx(bytes: Uint8Array, source = "IDX data"): Promise
 
 /** Reads an IDX file (gzipped or not) from disk. */
 export async function readIdxFile(file: string): Promise<IdxArray> {
-  return decodeIdx(await readBytes(file), file);
+  return decodeIdx(await readBytes("readIdxFile", file), file);
 }
 
 /**

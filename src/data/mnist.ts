@@ -13,10 +13,10 @@
  */
 import { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { TensorDataset } from "./dataset.ts";
 import { type IdxArray, readIdxFile } from "./idx.ts";
-import { defaultCacheRoot, isFile, path } from "./host.ts";
+import { defaultCacheRoot, isFile, nodePath } from "../core/host.ts";
 import { downloadFile } from "./download.ts";
 import { bytesToUnit } from "./transforms.ts";
 import { checkOptions } from "../core/options.ts";
@@ -86,10 +86,10 @@ async function npmPackagePlace(): Promise<Place> {
 }
 
 async function findFile(dir: string, name: string): Promise<string | undefined> {
-  const p = await path();
+  const p = await nodePath();
   for (const candidate of [name, `${name}.gz`]) {
     const file = p.join(dir, candidate);
-    if (await isFile(file)) return file;
+    if (await isFile("datasets", file)) return file;
   }
   return undefined;
 }
@@ -190,7 +190,7 @@ export class MNIST extends TensorDataset {
     ]);
     const train = options.train ?? true;
     const resources = this.resources[train ? "train" : "test"];
-    const p = await path();
+    const p = await nodePath();
     const cacheRoot = await defaultCacheRoot();
     const cacheDir = cacheRoot && p.join(cacheRoot, this.folder, "raw");
     const places: Place[] = options.root !== undefined

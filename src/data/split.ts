@@ -1,9 +1,9 @@
 /** Random splits: randomSplit (PyTorch) and trainTestSplit (scikit-learn). */
 import { Tensor } from "../tensor/tensor.ts";
 import { randperm, tensor } from "../tensor/creation.ts";
-import { defaultGenerator, type Generator } from "../tensor/random.ts";
+import { defaultGenerator, type Generator } from "../core/random.ts";
 import type { NestedArray } from "../tensor/tensor.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { type DatasetSource, Subset } from "./dataset.ts";
 import { checkOptions } from "../core/options.ts";
 

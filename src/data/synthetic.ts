@@ -6,8 +6,8 @@
  */
 import type { Tensor } from "../tensor/tensor.ts";
 import { randperm, tensor } from "../tensor/creation.ts";
-import type { DType } from "../tensor/dtype.ts";
-import { defaultGenerator, type Generator } from "../tensor/random.ts";
+import type { DType } from "../core/dtype.ts";
+import { defaultGenerator, type Generator } from "../core/random.ts";
 import { checkOptions } from "../core/options.ts";
 
 interface Common {

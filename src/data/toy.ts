@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
-import type { DType } from "../tensor/dtype.ts";
+import type { DType } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
 
 export interface TruthTableOptions {

@@ -1,8 +1,8 @@
 /** Transforms for inputs and labels: scaling to [0, 1], per-channel normalization, one-hot. */
 import { Tensor } from "../tensor/tensor.ts";
 import { arange, tensor } from "../tensor/creation.ts";
-import type { DType } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import type { DType } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 
 /** Byte value v as float32 v / 255, precomputed for the 256 values. */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);

@@ -4,7 +4,7 @@
  * "viridis" and "gray" span min..max.
  */
 import type { Tensor } from "../tensor/tensor.ts";
-import type { TypedArray } from "../tensor/dtype.ts";
+import type { TypedArray } from "../core/dtype.ts";
 import { makeFormatter } from "../tensor/format.ts";
 import { escapeHtml } from "./bundle.ts";
 import { checkColormap, colorAt, type Colormap, cssGradient } from "./colormap.ts";

@@ -5,7 +5,7 @@
  * upscaled nearest-neighbour, so a 28x28 digit is 112 px wide.
  */
 import type { Tensor } from "../tensor/tensor.ts";
-import type { TypedArray } from "../tensor/dtype.ts";
+import type { TypedArray } from "../core/dtype.ts";
 import { escapeHtml } from "./bundle.ts";
 import { checkColormap, colorAt, type Colormap } from "./colormap.ts";
 import { checkScale, defaultScale, imgTag, type Pixels, PngImage, upscale } from "./png.ts";

@@ -6,7 +6,7 @@
  */
 import type { Module } from "../nn/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import type { DType } from "../tensor/dtype.ts";
+import type { DType } from "../core/dtype.ts";
 import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./bundle.ts";
 import { BOX, DIM, TABLE, TD, TD_LEFT, TH, THEAD } from "./style.ts";
 

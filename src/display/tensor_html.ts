@@ -4,9 +4,9 @@
  * is (more than 1000 elements: 3 edge items per dim, one number format for all shown values).
  */
 import type { Tensor } from "../tensor/tensor.ts";
-import type { TypedArray } from "../tensor/dtype.ts";
+import type { TypedArray } from "../core/dtype.ts";
 import { formatTensor, makeFormatter, PRINT_OPTIONS, summarized } from "../tensor/format.ts";
-import { contiguousStrides, numelOf } from "../tensor/shape.ts";
+import { contiguousStrides, numelOf } from "../core/shape.ts";
 import { escapeHtml, type MimeBundle } from "./bundle.ts";
 import { BOX, DIM, TABLE, TD, TH, THEAD } from "./style.ts";
 

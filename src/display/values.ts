@@ -1,6 +1,6 @@
 /** Reading a tensor's values for an image, and the range its colours span. */
 import type { Tensor } from "../tensor/tensor.ts";
-import type { TypedArray } from "../tensor/dtype.ts";
+import type { TypedArray } from "../core/dtype.ts";
 
 /** The values of a CPU tensor; elsewhere an error naming the async twin of `op`. */
 export function cpuValues(op: string, t: Tensor): TypedArray {

@@ -11,8 +11,8 @@
  * deserialize checks everything the Python library checks before touching the data.
  */
 import { Tensor } from "../tensor/tensor.ts";
-import type { DType, TypedArray } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import type { DType, TypedArray } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 import { tensor } from "../tensor/creation.ts";
 
 /** A state dict: tensor names to tensors (e.g. a module's stateDict()). */

@@ -1,6 +1,6 @@
 /** Cholesky factorisation A = L Lᵀ of a symmetric positive-definite matrix. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { tensor } from "../tensor/creation.ts";
 import { record } from "../autograd/node.ts";
 import { add, mul } from "../ops/binary.ts";

@@ -1,6 +1,6 @@
 /** det: product of the LU pivots times the sign of the row permutation. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { record } from "../autograd/node.ts";
 import { mul } from "../ops/binary.ts";
 import { transpose, unsqueeze } from "../ops/view.ts";

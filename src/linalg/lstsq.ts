@@ -4,7 +4,7 @@
  * minimum-norm solution through a second QR (a complete orthogonal decomposition).
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import {
   cpuInput,
   float64Values,

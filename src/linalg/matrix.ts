@@ -4,10 +4,10 @@
  * where float64 accuracy matters more than speed.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { type DType, floatTypeFor, promoteTypes } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { type DType, floatTypeFor, promoteTypes } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 import { tensor } from "../tensor/creation.ts";
-import { asTensor } from "../ops/operand.ts";
+import { asTensor, requireCpu } from "../ops/operand.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 
 /** A stack of `count` matrices of rows x cols, row-major, one after another. */
@@ -21,13 +21,7 @@ export interface Matrices {
 
 /** The tensor as a CPU tensor, with an error that names the op for any other device. */
 export function cpuInput(op: string, name: string, x: TensorLike): Tensor {
-  const t = asTensor(x);
-  if (t.device !== "cpu") {
-    throw new Error(
-      `${op}: runs on the CPU, but ${name} lives on '${t.device}'. Bring it over first: await ${name}.cpu().`,
-    );
-  }
-  return t;
+  return requireCpu(op, name, asTensor(x), "runs on the CPU");
 }
 
 /** Contiguous float64 copy of the values (never aliases the tensor's storage). */

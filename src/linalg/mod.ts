@@ -1,5 +1,6 @@
 /**
- * Linear algebra in float64 on the CPU: `solve`, `inv`, `det`, `lstsq`, `cholesky`.
+ * Linear algebra in float64 on the CPU: `solve`, `inv`, `det`, `lstsq`, `cholesky`; and
+ * `vectorNorm`, `matrixNorm`, which are tensor-op compositions on every device.
  * Inputs of any dtype are converted to float64; results come back in the inputs' floating
  * dtype (float32 unless an input is float64). `solve`, `inv`, `det` and `cholesky` take
  * batches ([..., n, n]) and are differentiable.
@@ -25,3 +26,4 @@ export { inv, solve } from "./solve.ts";
 export { det } from "./det.ts";
 export { cholesky, type CholeskyOptions } from "./cholesky.ts";
 export { lstsq, type LstsqOptions, type LstsqResult } from "./lstsq.ts";
+export { matrixNorm, type MatrixNormOptions, vectorNorm, type VectorNormOptions } from "./norm.ts";

@@ -1,6 +1,6 @@
 /** solve and inv: LU with partial pivoting, differentiable (their backward reuses them). */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { sameShape, shapeStr } from "../tensor/shape.ts";
+import { sameShape, shapeStr } from "../core/shape.ts";
 import { record } from "../autograd/node.ts";
 import { matmul } from "../ops/matmul.ts";
 import { to } from "../ops/copy.ts";

@@ -1,8 +1,8 @@
 /** Turning metric arguments (tensors, nested arrays, TypedArrays) into checked JS arrays. */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
-import type { TypedArray } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
-import { asTensor } from "../ops/operand.ts";
+import type { TypedArray } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
+import { asTensor, requireCpu } from "../ops/operand.ts";
 
 /** What metrics accept: a tensor, a (nested) array of numbers or booleans, or a TypedArray. */
 export type MetricInput = TensorLike | TypedArray;
@@ -10,13 +10,7 @@ export type MetricInput = TensorLike | TypedArray;
 /** The argument as a CPU tensor (cut from the graph), naming the metric on failure. */
 export function toCpuTensor(op: string, name: string, x: MetricInput): Tensor {
   const t = x instanceof Tensor ? x.detach() : asTensor(x as TensorLike);
-  if (t.device !== "cpu") {
-    throw new Error(
-      `${op}: ${name} lives on '${t.device}'; metrics read values synchronously. ` +
-        `Bring it over first: await ${name}.cpu().`,
-    );
-  }
-  return t;
+  return requireCpu(op, name, t, "metrics read values synchronously");
 }
 
 /** Both arguments, checked to be non-empty and of the same length along the sample dim. */

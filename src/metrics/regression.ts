@@ -3,7 +3,7 @@
  * MAE, MAPE (in percent), MSE, RMSE and R². Targets are [n] or [n, k] (k outputs; [n] and
  * [n, 1] are interchangeable). Each returns a JS number.
  */
-import { sameShape, shapeStr } from "../tensor/shape.ts";
+import { sameShape, shapeStr } from "../core/shape.ts";
 import { type MetricInput, pair, values } from "./input.ts";
 
 interface Targets {

@@ -1,6 +1,6 @@
 /** BatchNorm1d. */
 import type { Tensor } from "../tensor/tensor.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { ones, tensor, zeros } from "../tensor/creation.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { Module } from "./module.ts";

@@ -11,10 +11,10 @@
  * @module
  */
 import type { Tensor } from "../tensor/tensor.ts";
-import { isFloat } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { isFloat } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 import { rand, randn } from "../tensor/creation.ts";
-import type { Generator } from "../tensor/random.ts";
+import type { Generator } from "../core/random.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { checkOptions } from "../core/options.ts";
 

@@ -18,8 +18,8 @@
  * ModuleList or ModuleDict.
  */
 import { Tensor } from "../tensor/tensor.ts";
-import { type Device, type DType, isDevice, isDType, isFloat } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { type Device, type DType, isDevice, isDType, isFloat } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { zerosLike } from "../tensor/creation.ts";
 import { updateGrad } from "../ops/internal.ts";

@@ -1,6 +1,6 @@
 /** Small helpers shared by the layers. */
 import type { Tensor } from "../tensor/tensor.ts";
-import { type Device, type DType, isFloat } from "../tensor/dtype.ts";
+import { type Device, type DType, isFloat } from "../core/dtype.ts";
 import { zeros } from "../tensor/creation.ts";
 
 /** Where a layer creates its parameters. */

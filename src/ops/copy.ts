@@ -8,8 +8,8 @@ import {
   isDType,
   isFloat,
   type TypedArray,
-} from "../tensor/dtype.ts";
-import { getBackend } from "../backend/backend.ts";
+} from "../core/dtype.ts";
+import { getBackend } from "../backend/registry.ts";
 import { fromStorage } from "./operand.ts";
 
 function copyOf(x: Tensor, dtype: DType, device: Device = x.device): Tensor {

@@ -1,7 +1,7 @@
 /** Integer-index ops: gather / scatterAdd and indexSelect / indexAdd, each the other's gradient. */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { normalizeDim, sameShape, shapeStr } from "../tensor/shape.ts";
+import { normalizeDim, sameShape, shapeStr } from "../core/shape.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 

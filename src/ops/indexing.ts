@@ -4,7 +4,7 @@
  */
 import { Tensor } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { contiguousStrides, normalizeDim, shapeStr } from "../tensor/shape.ts";
+import { contiguousStrides, normalizeDim, shapeStr } from "../core/shape.ts";
 import { zerosOf } from "./operand.ts";
 import { indexSelect } from "./gather.ts";
 

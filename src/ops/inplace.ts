@@ -3,11 +3,11 @@ import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { fromStorage } from "./operand.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { shapeStr } from "../core/shape.ts";
 import { asTensor } from "./operand.ts";
-import { canCast } from "../tensor/dtype.ts";
+import { canCast } from "../core/dtype.ts";
 import { broadcastView } from "./binary.ts";
-import { broadcastShapes, sameShape } from "../tensor/shape.ts";
+import { broadcastShapes, sameShape } from "../core/shape.ts";
 
 /** False for an expanded view, whose elements share memory and so cannot be written. */
 export function writable(t: Tensor): boolean {

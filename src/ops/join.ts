@@ -1,8 +1,8 @@
 /** cat, stack, split and chunk. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { promoteTypes } from "../tensor/dtype.ts";
-import { normalizeDim, shapeStr } from "../tensor/shape.ts";
+import { promoteTypes } from "../core/dtype.ts";
+import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { unsqueeze } from "./view.ts";

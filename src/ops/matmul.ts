@@ -2,7 +2,7 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { View } from "../backend/backend.ts";
 import { record } from "../autograd/node.ts";
-import { broadcastShapes, numelOf, sameShape, shapeStr } from "../tensor/shape.ts";
+import { broadcastShapes, numelOf, sameShape, shapeStr } from "../core/shape.ts";
 import { fromStorage, operands } from "./operand.ts";
 import { to } from "./copy.ts";
 import { expand, reshape, transpose, unsqueeze } from "./view.ts";
@@ -10,7 +10,7 @@ import { sumTo } from "./reduce.ts";
 import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
 import { assignInPlace } from "./inplace.ts";
 import { mul } from "./binary.ts";
-import { arithmeticType } from "../tensor/dtype.ts";
+import { arithmeticType } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
 
 function dims(t: Tensor): string {

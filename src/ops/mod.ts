@@ -40,6 +40,57 @@ export {
   variance,
   type VarOptions,
 } from "./reduce.ts";
+export { all, amax, amin, any, countNonzero, nanmean, nansum } from "./reduce_more.ts";
+export { cummax, cummin, cumprod, cumsum, logcumsumexp } from "./scan.ts";
+export { norm } from "./norm.ts";
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
+export {
+  argsort,
+  kthvalue,
+  msort,
+  sort,
+  type SortOptions,
+  topk,
+  type TopkOptions,
+} from "./sort.ts";
+export { median, nanmedian } from "./median.ts";
+export { quantile, type QuantileInterpolation, type QuantileOptions } from "./quantile.ts";
+export { unique, uniqueAsync, type UniqueOptions } from "./unique.ts";
+export {
+  bincount,
+  bincountAsync,
+  type BincountOptions,
+  histc,
+  type HistcOptions,
+} from "./histogram.ts";
+export {
+  broadcastTo,
+  expandAs,
+  flip,
+  meshgrid,
+  type MeshgridOptions,
+  movedim,
+  reshapeAs,
+  roll,
+  swapaxes,
+  t,
+  unbind,
+  unflatten,
+  viewAs,
+} from "./rearrange.ts";
+export { repeat, repeatInterleave, repeatInterleaveAsync, tile } from "./repeat.ts";
+export { diag, diagEmbed, diagonal, trace, tril, triu } from "./diagonal.ts";
+export {
+  bernoulli,
+  bernoulli_,
+  exponential_,
+  type GeneratorOptions,
+  multinomial,
+  type MultinomialOptions,
+  normal,
+  normal_,
+  type NormalOptions,
+  uniform_,
+} from "./random.ts";

@@ -6,9 +6,10 @@ import {
   dtypeOfTypedArray,
   promoteWithScalar,
   resultType,
-} from "../tensor/dtype.ts";
-import { flattenNested } from "../tensor/nested.ts";
-import { getBackend, type Storage } from "../backend/backend.ts";
+} from "../core/dtype.ts";
+import { flattenNested } from "../core/nested.ts";
+import type { Storage } from "../backend/backend.ts";
+import { getBackend } from "../backend/registry.ts";
 
 /** A new tensor over freshly computed contiguous storage. */
 export function fromStorage(
@@ -91,4 +92,18 @@ export function zerosOf(shape: readonly number[], dtype: DType, device: Device):
   let n = 1;
   for (const s of shape) n *= s;
   return fromStorage(getBackend(device).full(n, 0, dtype), shape, dtype, device);
+}
+
+/**
+ * `t` itself when it is on the CPU; otherwise an error naming the op, the argument, why the op
+ * needs the CPU (it reads values synchronously) and the fix.
+ */
+export function requireCpu(op: string, name: string, t: Tensor, why: string): Tensor {
+  if (t.device !== "cpu") {
+    throw new Error(
+      `${op}: ${why}, but ${name} lives on '${t.device}'. Bring it over first: ` +
+        `await ${name}.cpu().`,
+    );
+  }
+  return t;
 }

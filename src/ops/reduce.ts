@@ -3,8 +3,8 @@ import { type ValuesIndices, valuesIndices } from "./values_indices.ts";
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { floatTypeFor } from "../tensor/dtype.ts";
-import { normalizeDim, normalizeDims, numelOf, sameShape, shapeStr } from "../tensor/shape.ts";
+import { floatTypeFor, reduceOutDtype } from "../core/dtype.ts";
+import { normalizeDim, normalizeDims, numelOf, sameShape, shapeStr } from "../core/shape.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { expand, reshape, unsqueeze } from "./view.ts";
 import { to } from "./copy.ts";
@@ -17,19 +17,19 @@ import { checkOptions } from "../core/options.ts";
 
 export type DimArg = number | readonly number[] | null | undefined;
 
-function reducedDims(op: string, x: Tensor, dim: DimArg): number[] {
+export function reducedDims(op: string, x: Tensor, dim: DimArg): number[] {
   if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
   return normalizeDims(op, dim, x.ndim).filter((d) => d < x.ndim);
 }
 
-function outShape(x: Tensor, dims: readonly number[], keepdim: boolean): number[] {
+export function outShape(x: Tensor, dims: readonly number[], keepdim: boolean): number[] {
   return keepdim
     ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s))
     : x.shape.filter((_, i) => !dims.includes(i));
 }
 
 /** Brings a reduced gradient back to the input's shape (unsqueeze the reduced dims, expand). */
-function expandBack(
+export function expandBack(
   g: Tensor,
   inShape: readonly number[],
   dims: readonly number[],
@@ -47,10 +47,7 @@ function raw(
   keepdim: boolean,
 ) {
   const storage = x._backend.reduce(op, x, dims);
-  const dtype = op.startsWith("arg") || ((op === "sum" || op === "prod") && x.dtype === "bool")
-    ? "int32"
-    : x.dtype;
-  return fromStorage(storage, outShape(x, dims, keepdim), dtype, x.device);
+  return fromStorage(storage, outShape(x, dims, keepdim), reduceOutDtype(op, x.dtype), x.device);
 }
 
 export function sum(input: TensorLike, dim?: DimArg, keepdim = false): Tensor {
@@ -112,7 +109,7 @@ function prodGrad(x: Tensor, dim: number | null | undefined, dims: number[], kee
   return where(isZero, atZero, atNonZero);
 }
 
-function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
+export function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
   if (dims.some((d) => x.shape[d] === 0) || (dims.length === 0 && x.numel() === 0)) {
     throw new Error(
       `${op}: cannot reduce over an empty dimension (shape ${

@@ -1,8 +1,8 @@
 /** Stable softmax and log-softmax along one dim (fused kernels, rules in tensor ops). */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { floatTypeFor } from "../tensor/dtype.ts";
-import { normalizeDim } from "../tensor/shape.ts";
+import { floatTypeFor } from "../core/dtype.ts";
+import { normalizeDim } from "../core/shape.ts";
 import { asTensor, fromStorage } from "./operand.ts";
 import { contiguous, to } from "./copy.ts";
 import { transpose } from "./view.ts";

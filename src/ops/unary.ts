@@ -2,7 +2,7 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { UnaryOp } from "../backend/backend.ts";
 import { type BackwardFn, record } from "../autograd/node.ts";
-import { arithmeticType, type DType, floatTypeFor } from "../tensor/dtype.ts";
+import { arithmeticType, type DType, floatTypeFor } from "../core/dtype.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { add, div, mul, sub } from "./binary.ts";
 import { ge, gt, le } from "./compare.ts";

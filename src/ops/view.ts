@@ -1,7 +1,7 @@
 /** View ops: new shape/strides over the same storage, each with its backward rule. */
 import type { Tensor } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { inferShape, normalizeDim, normalizeDims, shapeStr } from "../tensor/shape.ts";
+import { inferShape, normalizeDim, normalizeDims, shapeStr } from "../core/shape.ts";
 import { contiguous } from "./copy.ts";
 import { sumTo } from "./reduce.ts";
 

@@ -1,7 +1,7 @@
 /** where(cond, a, b) and maskedFill. */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { broadcastShapes, sameShape, shapeStr } from "../tensor/shape.ts";
+import { broadcastShapes, sameShape, shapeStr } from "../core/shape.ts";
 import { asTensor, fromStorage, operands, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { broadcastView } from "./binary.ts";

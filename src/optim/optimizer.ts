@@ -4,8 +4,8 @@
  * hyper-parameters and the update of one group.
  */
 import { Tensor } from "../tensor/tensor.ts";
-import { isFloat } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { isFloat } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 import { zerosLike } from "../tensor/creation.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
 import { updateGrad } from "../ops/internal.ts";

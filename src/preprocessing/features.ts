@@ -1,9 +1,9 @@
 /** Reading a [nSamples, nFeatures] data matrix, and the errors estimators share. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import { type DType, floatTypeFor } from "../tensor/dtype.ts";
-import { shapeStr } from "../tensor/shape.ts";
+import { type DType, floatTypeFor } from "../core/dtype.ts";
+import { shapeStr } from "../core/shape.ts";
 import { tensor } from "../tensor/creation.ts";
-import { asTensor } from "../ops/operand.ts";
+import { asTensor, requireCpu } from "../ops/operand.ts";
 
 export interface Features {
   /** The input as a tensor (as given: on its device, in the graph). */
@@ -34,12 +34,8 @@ export function features(op: string, X: TensorLike): Features {
 
 /** Float64 values of X, row-major (read synchronously, so X must be on the CPU). */
 export function float64Rows(op: string, x: Tensor): Float64Array {
-  if (x.device !== "cpu") {
-    throw new Error(
-      `${op}: fitting reads values on the CPU, but X lives on '${x.device}'. Bring it over first: await X.cpu().`,
-    );
-  }
-  return x.detach().to("float64")._values() as Float64Array;
+  return requireCpu(op, "X", x, "fitting reads values on the CPU").detach().to("float64")
+    ._values() as Float64Array;
 }
 
 /** The floating dtype an estimator keeps its statistics in: that of the data it was fit on. */

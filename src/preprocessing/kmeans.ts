@@ -4,7 +4,7 @@
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
-import { defaultGenerator, Generator } from "../tensor/random.ts";
+import { defaultGenerator, Generator } from "../core/random.ts";
 import { checkFeatureCount, features, float64Rows, notFitted, statDtype } from "./features.ts";
 import { checkOptions } from "../core/options.ts";
 

@@ -1,5 +1,5 @@
 /** Creation functions: tensor(), zeros/ones/full/eye/arange/linspace and the random ones. */
-import { type NestedArray, Tensor } from "./tensor.ts";
+import { Tensor } from "./tensor.ts";
 import {
   type Device,
   type DType,
@@ -8,11 +8,13 @@ import {
   isFloat,
   type TypedArray,
   typedArrayFor,
-} from "./dtype.ts";
-import { checkShape, numelOf } from "./shape.ts";
-import { flattenNested } from "./nested.ts";
-import { type Backend, getBackend } from "../backend/backend.ts";
-import { defaultGenerator, type Generator } from "./random.ts";
+} from "../core/dtype.ts";
+import { checkShape, numelOf } from "../core/shape.ts";
+import { flattenNested } from "../core/nested.ts";
+import type { Backend } from "../backend/backend.ts";
+import { getBackend } from "../backend/registry.ts";
+import { defaultGenerator, type Generator } from "../core/random.ts";
+import { type NestedInput, unwrapNested } from "./creation_more.ts";
 import { checkOptions } from "../core/options.ts";
 
 export interface CreateOptions {
@@ -74,8 +76,11 @@ function make(
   return t;
 }
 
-/** Builds a tensor from a number, a boolean, nested arrays or a TypedArray. */
-export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions = {}): Tensor {
+/**
+ * Builds a tensor from a number, a boolean, nested arrays (whose elements may be one-element
+ * tensors), a TypedArray, or a tensor (copied).
+ */
+export function tensor(data: NestedInput | TypedArray, opts: CreateOptions = {}): Tensor {
   checkOptions("tensor", opts, CREATE_KEYS);
   if (data instanceof Tensor) {
     const t = data.detach().to({
@@ -90,8 +95,9 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
     const dtype = opts.dtype ?? dtypeOfTypedArray(data) ?? "float32";
     return make("tensor", data, [data.length], opts, dtype);
   }
-  const flat = flattenNested(data);
-  const dtype = opts.dtype ?? (flat.allBool ? "bool" : "float32");
+  const unwrapped = unwrapNested(data);
+  const flat = flattenNested(unwrapped.data);
+  const dtype = opts.dtype ?? unwrapped.dtype ?? (flat.allBool ? "bool" : "float32");
   const values = typedArrayFor("float64", flat.values.length);
   values.set(flat.values);
   return make("tensor", values, flat.shape, opts, dtype);

@@ -5,8 +5,8 @@
  * elements are summarised with 3 edge items per dim.
  */
 import type { Tensor } from "./tensor.ts";
-import type { TypedArray } from "./dtype.ts";
-import { numelOf } from "./shape.ts";
+import type { TypedArray } from "../core/dtype.ts";
+import { numelOf } from "../core/shape.ts";
 
 export const PRINT_OPTIONS = { threshold: 1000, edgeItems: 3, lineWidth: 80, precision: 4 };
 

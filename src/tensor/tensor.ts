@@ -3,22 +3,23 @@
  * Methods are thin: each forwards to the op of the same name in src/ops, where the forward
  * dispatch and backward rule live once.
  */
-import { type Backend, getBackend, type Storage, type View } from "../backend/backend.ts";
+import type { Backend, Storage, View } from "../backend/backend.ts";
+import { getBackend } from "../backend/registry.ts";
 import { AccumulateGrad, type Node } from "../autograd/node.ts";
 import { runBackward } from "../autograd/engine.ts";
-import { type Device, type DType, isFloat, type TypedArray } from "./dtype.ts";
-import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "./shape.ts";
-import { frozen, frozenContiguousStrides } from "./intern.ts";
+import { type Device, type DType, isFloat, type TypedArray } from "../core/dtype.ts";
+import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "../core/shape.ts";
+import { frozen, frozenContiguousStrides } from "../core/intern.ts";
 import { formatTensor } from "./format.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { tensorBundleAsync } from "../display/tensor_html.ts";
-import { toNested } from "./nested.ts";
+import { type NestedArray, toNested } from "../core/nested.ts";
+export type { NestedArray };
 import * as ops from "../ops/mod.ts";
 import * as internal from "../ops/internal.ts";
 import type { IndexSpec } from "../ops/indexing.ts";
 import { checkOptions } from "../core/options.ts";
 
-export type NestedArray = number | boolean | readonly NestedArray[];
 /** Anything an op accepts where a tensor is expected. */
 export type TensorLike = Tensor | number | boolean | readonly NestedArray[];
 
@@ -445,6 +446,99 @@ export class Tensor implements View {
     return ops.where(condition, this, other);
   }
 
+  // ---- more shapes and creation (issue 12) ---------------------------------------------
+
+  flip(...dims: number[] | [readonly number[]]): Tensor {
+    return ops.flip(this, internal.shapeArgs(dims));
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return ops.roll(this, shifts, dims);
+  }
+  /** The views along dim, each without it. */
+  unbind(dim = 0): Tensor[] {
+    return ops.unbind(this, dim);
+  }
+  repeat(...repeats: number[] | [readonly number[]]): Tensor {
+    return ops.repeat(this, internal.shapeArgs(repeats));
+  }
+  tile(...reps: number[] | [readonly number[]]): Tensor {
+    return ops.tile(this, internal.shapeArgs(reps));
+  }
+  repeatInterleave(repeats: number | readonly number[] | Tensor, dim?: number): Tensor {
+    return ops.repeatInterleave(this, repeats, dim);
+  }
+  repeatInterleaveAsync(
+    repeats: number | readonly number[] | Tensor,
+    dim?: number,
+  ): Promise<Tensor> {
+    return ops.repeatInterleaveAsync(this, repeats, dim);
+  }
+  /** The matrix transpose of a 2-D tensor (0-D and 1-D come back as they are). */
+  t(): Tensor {
+    return ops.t(this);
+  }
+  viewAs(other: Tensor): Tensor {
+    return ops.viewAs(this, other);
+  }
+  reshapeAs(other: Tensor): Tensor {
+    return ops.reshapeAs(this, other);
+  }
+  broadcastTo(...shape: number[] | [readonly number[]]): Tensor {
+    return ops.broadcastTo(this, internal.shapeArgs(shape));
+  }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    return ops.movedim(this, source, destination);
+  }
+  swapaxes(axis0: number, axis1: number): Tensor {
+    return ops.swapaxes(this, axis0, axis1);
+  }
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return ops.unflatten(this, dim, sizes);
+  }
+  diag(diagonal = 0): Tensor {
+    return ops.diag(this, diagonal);
+  }
+  diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor {
+    return ops.diagEmbed(this, offset, dim1, dim2);
+  }
+  /** A view of the diagonal `offset` of the matrices spanned by dim1 and dim2. */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return ops.diagonal(this, offset, dim1, dim2);
+  }
+  trace(): Tensor {
+    return ops.trace(this);
+  }
+  tril(diagonal = 0): Tensor {
+    return ops.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return ops.triu(this, diagonal);
+  }
+  /** Fills this tensor with uniform samples in [from, to), in place. */
+  uniform_(from = 0, to = 1, options?: ops.GeneratorOptions): this {
+    ops.uniform_(this, from, to, options);
+    return this;
+  }
+  normal_(mean = 0, std = 1, options?: ops.GeneratorOptions): this {
+    ops.normal_(this, mean, std, options);
+    return this;
+  }
+  bernoulli_(p: number | Tensor = 0.5, options?: ops.GeneratorOptions): this {
+    ops.bernoulli_(this, p, options);
+    return this;
+  }
+  exponential_(lambd = 1, options?: ops.GeneratorOptions): this {
+    ops.exponential_(this, lambd, options);
+    return this;
+  }
+  /** Samples 0/1 with this tensor's values as probabilities. */
+  bernoulli(options?: ops.GeneratorOptions): Tensor {
+    return ops.bernoulli(this, options);
+  }
+  multinomial(numSamples: number, options?: ops.MultinomialOptions): Tensor {
+    return ops.multinomial(this, numSamples, options);
+  }
+
   // ---- elementwise ----------------------------------------------------------------------
 
   add(other: TensorLike, alpha?: number): Tensor {
@@ -543,6 +637,70 @@ export class Tensor implements View {
 
   // ---- reductions -----------------------------------------------------------------------
 
+  // ---- sorting and order statistics (issue 12) ----
+  /** Stable sort, NaN largest: `x.sort({ dim, descending })` or `x.sort(dim, descending)`. */
+  sort(dim?: number | ops.SortOptions, descending?: boolean): ops.ValuesIndices {
+    return ops.sort(this, dim, descending);
+  }
+  argsort(dim?: number | ops.SortOptions, descending?: boolean): Tensor {
+    return ops.argsort(this, dim, descending);
+  }
+  msort(): Tensor {
+    return ops.msort(this);
+  }
+  topk(
+    k: number,
+    dim?: number | ops.TopkOptions,
+    largest?: boolean,
+    sorted?: boolean,
+  ): ops.ValuesIndices {
+    return ops.topk(this, k, dim, largest, sorted);
+  }
+  kthvalue(k: number, dim = -1, keepdim = false): ops.ValuesIndices {
+    return ops.kthvalue(this, k, dim, keepdim);
+  }
+  /** torch's lower median: of all entries with no dim, else { values, indices } along dim. */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  median(dim?: number, keepdim = false): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.median(this) : ops.median(this, dim, keepdim);
+  }
+  nanmedian(): Tensor;
+  nanmedian(dim: number, keepdim?: boolean): ops.ValuesIndices;
+  nanmedian(dim?: number, keepdim = false): Tensor | ops.ValuesIndices {
+    return dim === undefined ? ops.nanmedian(this) : ops.nanmedian(this, dim, keepdim);
+  }
+  quantile(
+    q: number | readonly number[] | Tensor,
+    dim?: number | null | ops.QuantileOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return ops.quantile(this, q, dim, keepdim);
+  }
+  /** CPU only (the length depends on the data); `await x.uniqueAsync()` works everywhere. */
+  unique(options: ops.UniqueOptions & ({ returnInverse: true } | { returnCounts: true })): Tensor[];
+  unique(options?: ops.UniqueOptions): Tensor;
+  unique(options?: ops.UniqueOptions): Tensor | Tensor[] {
+    return ops.unique(this, options as ops.UniqueOptions);
+  }
+  uniqueAsync(
+    options: ops.UniqueOptions & ({ returnInverse: true } | { returnCounts: true }),
+  ): Promise<Tensor[]>;
+  uniqueAsync(options?: ops.UniqueOptions): Promise<Tensor>;
+  uniqueAsync(options?: ops.UniqueOptions): Promise<Tensor | Tensor[]> {
+    return ops.uniqueAsync(this, options as ops.UniqueOptions);
+  }
+  /** CPU only (the length is max + 1); `await x.bincountAsync()` works everywhere. */
+  bincount(options?: ops.BincountOptions): Tensor {
+    return ops.bincount(this, options);
+  }
+  bincountAsync(options?: ops.BincountOptions): Promise<Tensor> {
+    return ops.bincountAsync(this, options);
+  }
+  histc(options?: ops.HistcOptions): Tensor {
+    return ops.histc(this, options);
+  }
+
   sum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
     return ops.sum(this, dim, keepdim);
   }
@@ -605,6 +763,57 @@ export class Tensor implements View {
   }
   logSoftmax(dim: number): Tensor {
     return ops.logSoftmax(this, dim);
+  }
+
+  // ---- more reductions (issue 12) ----
+
+  /** Whether every element (over `dim`) is non-zero: a bool tensor; true when empty. */
+  all(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.all(this, dim, keepdim);
+  }
+  /** Whether some element (over `dim`) is non-zero: a bool tensor; false when empty. */
+  any(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.any(this, dim, keepdim);
+  }
+  /** The largest value over `dim` (all dims by default); ties share the gradient. */
+  amax(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.amax(this, dim, keepdim);
+  }
+  amin(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.amin(this, dim, keepdim);
+  }
+  /** torch.norm: p = 2 (default), "fro", or any number, over `dim` (all dims by default). */
+  norm(
+    p: number | "fro" | "nuc" = 2,
+    dim?: number | readonly number[] | null,
+    keepdim = false,
+  ): Tensor {
+    return ops.norm(this, p, dim, keepdim);
+  }
+  cumsum(dim: number): Tensor {
+    return ops.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return ops.cumprod(this, dim);
+  }
+  logcumsumexp(dim: number): Tensor {
+    return ops.logcumsumexp(this, dim);
+  }
+  /** Running maximum along `dim` and its indices: { values, indices }. */
+  cummax(dim: number): ops.ValuesIndices {
+    return ops.cummax(this, dim);
+  }
+  cummin(dim: number): ops.ValuesIndices {
+    return ops.cummin(this, dim);
+  }
+  nansum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.nansum(this, dim, keepdim);
+  }
+  nanmean(dim?: number | readonly number[] | null, keepdim = false): Tensor {
+    return ops.nanmean(this, dim, keepdim);
+  }
+  countNonzero(dim?: number | readonly number[] | null): Tensor {
+    return ops.countNonzero(this, dim);
   }
 
   // ---- linear algebra -------------------------------------------------------------------

@@ -5,9 +5,9 @@
  * costs no copy. Anything missing (not Deno, no --allow-ffi, no library, GRADIENTE_BLAS=off)
  * leaves the WASM or pure-JS kernel in charge (matmul.ts), and `cpuMatmulInfo()` says which.
  */
-import type { TypedArray } from "../../tensor/dtype.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 import type { Operand } from "./codegen.ts";
-import { env } from "./env.ts";
+import { env } from "../../core/host.ts";
 import { tuneMalloc } from "./malloc.ts";
 
 const CANDIDATES = [

@@ -4,8 +4,8 @@
  * inline the arithmetic. Operands are contiguous ("c"), a single broadcast value ("k"), or
  * arbitrary strided ("s"); any "s" operand selects the odometer loop.
  */
-import type { TypedArray } from "../../tensor/dtype.ts";
-import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import type { TypedArray } from "../../core/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 
 export interface Operand {
   readonly data: TypedArray;

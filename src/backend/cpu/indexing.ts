@@ -4,8 +4,8 @@
  * per call, no per-element callbacks), then runs a flat loop. Indices are bounds-checked
  * so a bad index is an error, not silent garbage.
  */
-import type { TypedArray } from "../../tensor/dtype.ts";
-import { contiguousStrides, isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import type { TypedArray } from "../../core/dtype.ts";
+import { contiguousStrides, isContiguousLayout, numelOf } from "../../core/shape.ts";
 import type { Operand } from "./codegen.ts";
 
 function outOfBounds(op: string, i: number, size: number, dim: number): Error {

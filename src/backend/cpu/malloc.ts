@@ -9,7 +9,7 @@
  * and more still map and unmap, so the memory kept back is bounded by the 256 MiB pad.
  * GRADIENTE_MALLOC=default leaves malloc alone; non-glibc systems are left alone too.
  */
-import { env } from "./env.ts";
+import { env } from "../../core/host.ts";
 
 const M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
 const MMAP_THRESHOLD = 32 << 20, TRIM_THRESHOLD = 256 << 20;

@@ -3,7 +3,7 @@
  * the WebAssembly SIMD kernel (wasm/), else the pure-JS kernel (matmul_js.ts), which also
  * serves int32. `cpuMatmulInfo()` reports the choice and the reason for it.
  */
-import type { TypedArray } from "../../tensor/dtype.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 import type { Operand } from "./codegen.ts";
 import { blasMatmul, blasStatus } from "./blas.ts";
 import { getWasm, wasmMatmul, wasmReason } from "./wasm/matmul.ts";

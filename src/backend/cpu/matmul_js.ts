@@ -5,7 +5,7 @@
  * It serves every dtype and is the fallback where neither BLAS nor WASM SIMD is available;
  * matmul.ts also picks it for tiny float products, where it has the least fixed cost.
  */
-import type { TypedArray } from "../../tensor/dtype.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 import type { Operand } from "./codegen.ts";
 
 const K_BLOCK = 256;

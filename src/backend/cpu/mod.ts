@@ -4,15 +4,23 @@ import type {
   Backend,
   BinaryOp,
   ReduceOp,
+  ScanOp,
   SgdHyper,
   UnaryOp,
   View,
 } from "../backend.ts";
 import { adamStepInto, sgdStepInto } from "./optim_kernels.ts";
-import { type DType, type TypedArray, typedArrayFor } from "../../tensor/dtype.ts";
-import { contiguousStrides, isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import {
+  type DType,
+  reduceOutDtype,
+  scanOutDtype,
+  type TypedArray,
+  typedArrayFor,
+} from "../../core/dtype.ts";
+import { contiguousStrides, isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
+import { scanInto } from "./scan.ts";
 import { matmulInto } from "./matmul.ts";
 import {
   assignInto,
@@ -22,6 +30,7 @@ import {
   scatterAddInto,
 } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
+import { sortRows } from "./sort.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
 const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
@@ -41,7 +50,6 @@ const UNARY: Record<Exclude<UnaryOp, "erf">, string> = {
   leakyRelu: "(a > 0 ? a : a * p0)",
   clamp: "(a < p0 ? (p0 > p1 ? p1 : p0) : a > p1 ? p1 : a)", // min > max gives max, as torch
   not: "(a ? 0 : 1)",
-  isPositive: "(a > 0 ? 1 : 0)",
 };
 
 const BINARY: Record<BinaryOp, string> = {
@@ -147,14 +155,16 @@ export const cpuBackend: Backend = {
   },
 
   reduce(op: ReduceOp, x: View, dims: readonly number[]): TypedArray {
-    const outDtype: DType = op === "argmax" || op === "argmin"
-      ? "int32"
-      : (op === "sum" || op === "prod") && x.dtype === "bool"
-      ? "int32"
-      : x.dtype;
+    const outDtype = reduceOutDtype(op, x.dtype);
     const kept = x.shape.filter((_, i) => !dims.includes(i));
     const out = typedArrayFor(outDtype, numelOf(kept));
     reduceInto(op, out, operand(x), dims);
+    return out;
+  },
+
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean): TypedArray {
+    const out = typedArrayFor(scanOutDtype(op, x.dtype), numelOf(x.shape));
+    scanInto(op, out, operand(x), dim, reverse);
     return out;
   },
 
@@ -206,6 +216,10 @@ export const cpuBackend: Backend = {
     const out = cpuBackend.readSync!(base);
     indexAddInto(out, base.shape, dim, operand(index), operand(src));
     return out;
+  },
+
+  sort(x: View, dim: number, descending: boolean): [TypedArray, Int32Array] {
+    return sortRows(operand(x), x.dtype, dim, descending);
   },
 
   adamStep(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void {

@@ -1,6 +1,6 @@
 /** Fused optimizer updates: one loop over the parameter instead of a chain of tensor ops. */
 import type { AdamHyper, SgdHyper } from "../backend.ts";
-import type { TypedArray } from "../../tensor/dtype.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 
 /** Adam / AdamW in place, with the same arithmetic as the tensor-op version in optim/adam.ts. */
 export function adamStepInto(

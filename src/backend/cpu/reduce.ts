@@ -4,7 +4,7 @@
  * One generated function per reduction kind.
  */
 import type { ReduceOp } from "../backend.ts";
-import type { TypedArray } from "../../tensor/dtype.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 import type { Operand } from "./codegen.ts";
 
 interface Spec {

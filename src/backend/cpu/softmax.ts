@@ -1,5 +1,5 @@
 /** Row-wise softmax / log-softmax, stable: each row is shifted by its max before exp. */
-import type { TypedArray } from "../../tensor/dtype.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 
 export function softmaxRows(
   out: TypedArray,

@@ -4,16 +4,18 @@ import type {
   Backend,
   BinaryOp,
   ReduceOp,
+  ScanOp,
   SgdHyper,
   UnaryOp,
   View,
 } from "../backend.ts";
-import type { DType, TypedArray } from "../../tensor/dtype.ts";
-import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import type { DType, TypedArray } from "../../core/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import { ELEMENT_BYTES, type GpuRuntime, GpuStorage } from "./runtime.ts";
 import { binaryKernel, copyInto, unaryKernel, whereKernel } from "./elementwise.ts";
 import { reduceKernel, softmaxKernel } from "./reduce.ts";
 import { matmulKernel } from "./matmul.ts";
+import { scanKernel } from "./scan.ts";
 import {
   assignKernel,
   gatherKernel,
@@ -24,6 +26,7 @@ import {
 import { adamKernel, sgdKernel } from "./optim.ts";
 import { randomKernel } from "./random.ts";
 import { crossEntropyKernel } from "./loss.ts";
+import { sortKernel } from "./sort.ts";
 import { wgslType } from "./wgsl.ts";
 
 /** Host data in the GPU's 4-byte layout for `dtype` (bools become 0/1 words). */
@@ -99,6 +102,8 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
       binaryKernel(rt, op, a, b, outDtype),
     where: (cond: View, a: View, b: View, outDtype: DType) => whereKernel(rt, cond, a, b, outDtype),
     reduce: (op: ReduceOp, x: View, dims: readonly number[]) => reduceKernel(rt, op, x, dims),
+    scan: (op: ScanOp, x: View, dim: number, reverse: boolean) =>
+      scanKernel(rt, op, x, dim, reverse),
     softmax: (x: View, log: boolean) => softmaxKernel(rt, x, log),
     matmul: (a: View, b: View) => matmulKernel(rt, a, b),
     gather: (x: View, dim: number, index: View) => gatherKernel(rt, x, dim, index),
@@ -107,6 +112,7 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     indexSelect: (x: View, dim: number, index: View) => indexSelectKernel(rt, x, dim, index),
     indexAdd: (base: View, dim: number, index: View, src: View) =>
       indexAddKernel(rt, base, dim, index, src),
+    sort: (x: View, dim: number, descending: boolean) => sortKernel(rt, x, dim, descending),
     assign: (dst: View, src: View) => assignKernel(rt, dst, src),
     adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>
       adamKernel(rt, p, grad, m, v, h),

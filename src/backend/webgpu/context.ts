@@ -110,11 +110,6 @@ export function gpuContext(): Promise<GpuContext> {
   return pending;
 }
 
-/** The open context, or undefined before `gpuContext()` has resolved. */
-export function openedContext(): GpuContext | undefined {
-  return current;
-}
-
 /** Whether WebGPU can be used here, and the adapter's details; never throws. */
 export async function webgpuStatus(): Promise<WebGPUStatus> {
   try {

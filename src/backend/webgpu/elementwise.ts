@@ -8,8 +8,8 @@
  * serves every shape of a layout.
  */
 import type { BinaryOp, UnaryOp, View } from "../backend.ts";
-import type { DType } from "../../tensor/dtype.ts";
-import { isContiguousLayout, numelOf } from "../../tensor/shape.ts";
+import type { DType } from "../../core/dtype.ts";
+import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import {
   bindings,
   computeType,
@@ -17,6 +17,7 @@ import {
   load,
   MAIN_ARGS,
   MATH_HELPERS,
+  nanTest,
   param,
   store,
   wgslType,
@@ -47,7 +48,6 @@ const UNARY: Record<UnaryOp, Expr> = {
   clamp: (c) =>
     `select(select(a, ${c}(p1), a > ${c}(p1)), select(${c}(p0), ${c}(p1), p0 > p1), a < ${c}(p0))`,
   not: (c) => `select(${c}(0), ${c}(1), a == ${c}(0))`,
-  isPositive: (c) => `select(${c}(0), ${c}(1), a > ${c}(0))`,
 };
 
 const cmp = (op: string): Expr => (c) => `select(${c}(0), ${c}(1), a ${op} b)`;
@@ -134,7 +134,7 @@ function run(
     }
     lines.push(`let pbase = 2 + nd * ${k + 1} + ${k};`);
     lines.push(`let p0 = ${param("pbase")};`, `let p1 = ${param("pbase + 1")};`);
-    const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
+    const nan = nanTest(c);
     lines.push(`out[i] = ${store(expr(c, nan), c, outType)};`);
     return `${MATH_HELPERS}
 ${decls}

@@ -6,8 +6,8 @@
  * sums over repeated indices therefore land in any order, as on CUDA.
  */
 import type { View } from "../backend.ts";
-import type { DType } from "../../tensor/dtype.ts";
-import { contiguousStrides, numelOf } from "../../tensor/shape.ts";
+import type { DType } from "../../core/dtype.ts";
+import { contiguousStrides, numelOf } from "../../core/shape.ts";
 import { bindings, LINEAR_INDEX, MAIN_ARGS, store, wgslType, WORKGROUP } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 import { copyInto } from "./elementwise.ts";

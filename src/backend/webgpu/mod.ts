@@ -2,7 +2,7 @@
  * The `webgpu` namespace: open the GPU, ask whether there is one, wait for queued work, and
  * see its memory. Importing this module touches nothing; `init()` does the work.
  */
-import { registerBackend } from "../backend.ts";
+import { registerBackend } from "../registry.ts";
 import { type AdapterSummary, gpuContext, type WebGPUStatus, webgpuStatus } from "./context.ts";
 import { GpuRuntime } from "./runtime.ts";
 import { makeWebgpuBackend } from "./backend.ts";

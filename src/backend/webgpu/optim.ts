@@ -1,6 +1,6 @@
 /** Fused optimizer steps on the GPU: one dispatch per parameter instead of a dozen ops. */
 import type { AdamHyper, SgdHyper, View } from "../backend.ts";
-import { numelOf } from "../../tensor/shape.ts";
+import { numelOf } from "../../core/shape.ts";
 import { bindings, LINEAR_INDEX, MAIN_ARGS, WORKGROUP } from "./wgsl.ts";
 import { type GpuRuntime, viewBuffer } from "./runtime.ts";
 

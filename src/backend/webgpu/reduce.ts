@@ -4,9 +4,18 @@
  * of a training step: bias gradients, per-row losses) give each output one thread.
  */
 import type { ReduceOp, View } from "../backend.ts";
-import type { DType } from "../../tensor/dtype.ts";
-import { numelOf } from "../../tensor/shape.ts";
-import { bindings, LINEAR_INDEX, MAIN_ARGS, store, wgslType, WORKGROUP } from "./wgsl.ts";
+import { reduceOutDtype } from "../../core/dtype.ts";
+import { numelOf } from "../../core/shape.ts";
+import {
+  bindings,
+  ISNAN_WGSL,
+  LINEAR_INDEX,
+  MAIN_ARGS,
+  nanTest,
+  store,
+  wgslType,
+  WORKGROUP,
+} from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 /** Reductions this short run one thread per output. */
@@ -33,7 +42,7 @@ function init(op: ReduceOp, c: C): string {
 
 /** WGSL that folds value `v` (index `r`) into (acc, at). NaN wins, as on the CPU. */
 function update(op: ReduceOp, c: C): string {
-  const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
+  const nan = nanTest(c);
   switch (op) {
     case "sum":
       return "acc = acc + v;";
@@ -52,7 +61,7 @@ function update(op: ReduceOp, c: C): string {
 
 /** WGSL that merges (v, r) from another thread into (acc, at); ties keep the first index. */
 function combine(op: ReduceOp, c: C): string {
-  const nan = (x: string) => (c === "f32" ? `isnan_(${x})` : "false");
+  const nan = nanTest(c);
   switch (op) {
     case "sum":
     case "prod":
@@ -66,15 +75,6 @@ function combine(op: ReduceOp, c: C): string {
         `|| (v == acc && r < at)))) { acc = v; at = r; }`;
     }
   }
-}
-
-const NAN_HELPER = "fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > " +
-  "0x7f800000u; }";
-
-export function reduceOutDtype(op: ReduceOp, x: DType): DType {
-  if (op === "argmax" || op === "argmin") return "int32";
-  if ((op === "sum" || op === "prod") && x === "bool") return "int32";
-  return x;
 }
 
 export function reduceKernel(
@@ -99,7 +99,7 @@ export function reduceKernel(
     const result = arg ? "select(at, 0, at == 2147483647)" : "acc";
     // prm: nOut, nRed, nk, nr, offset, keptShape[nk], keptStrides[nk], redShape[nr], redStrides[nr]
     const head = `
-${NAN_HELPER}
+${ISNAN_WGSL}
 ${bindings([["x", inType], ["out", outType, "read_write"]])}
 fn baseOf(o: i32) -> i32 {
   let nk = prm[2];

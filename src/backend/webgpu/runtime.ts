@@ -43,10 +43,6 @@ const ARENA_BYTES = 256 * 1024;
 const ARENA_ALIGN = 256;
 const MAX_PENDING = 512;
 
-export interface Binding {
-  buffer: GPUBuffer;
-}
-
 export class GpuRuntime {
   readonly device: GPUDevice;
   readonly ctx: GpuContext;

@@ -2,7 +2,7 @@
  * WGSL building blocks shared by the kernels: element types, the invocation index, and math
  * helpers WGSL lacks or leaves imprecise (log1p, expm1-based tanh, erf, pow of negatives).
  */
-import type { DType } from "../../tensor/dtype.ts";
+import type { DType } from "../../core/dtype.ts";
 
 export const WORKGROUP = 256;
 
@@ -46,6 +46,16 @@ export const LINEAR_INDEX = `let i = i32(gid.x + gid.y * nwg.x * ${WORKGROUP}u);
 export const MAIN_ARGS =
   "@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>";
 
+/** NaN test by bit pattern: x != x can be folded away by shader compilers; the bits cannot. */
+export const ISNAN_WGSL = /* wgsl */ `fn isnan_(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}`;
+
+/** WGSL testing `x` for NaN in compute type `c` (integers are never NaN). */
+export function nanTest(c: "f32" | "i32"): (x: string) => string {
+  return (x) => (c === "f32" ? `isnan_(${x})` : "false");
+}
+
 export const MATH_HELPERS = /* wgsl */ `
 fn log1p_(x: f32) -> f32 {
   let u = 1.0 + x;
@@ -87,6 +97,8 @@ fn erf_(x: f32) -> f32 {
 fn pow_(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (b == 1.0) { return a; }
+  // Drivers' pow of a NaN base may give 0 (llvmpipe does); NaN must propagate, as on the CPU.
+  if (isnan_(a)) { return a; }
   if (b == 2.0) { return a * a; }
   if (a >= 0.0) { return pow(a, b); }
   // A negative base has a real power only for integer exponents; its sign follows parity.
@@ -104,10 +116,7 @@ fn ipow_(a: i32, b: i32) -> i32 {
   }
   return i32(round(pow_(f32(a), f32(b))));
 }
-fn isnan_(x: f32) -> bool {
-  // x != x can be folded away by shader compilers; the bit pattern cannot.
-  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
-}
+${ISNAN_WGSL}
 `;
 
 /** One storage binding: its name, element type and access (read unless said). */

@@ -15,6 +15,7 @@
  * Until plotly draws, the div shows the static SVG, which is also what a viewer that runs no
  * scripts (GitHub, nbviewer) keeps.
  */
+import { nodeFs, nodeUrl } from "../../core/host.ts";
 import type { FigureSpec } from "./spec.ts";
 
 /** The plotly.js version: the npm `plotly.js-dist-min` pinned in deno.json and the CDN file. */
@@ -66,11 +67,8 @@ async function readPlotly(): Promise<string> {
     return (await import("plotly.js-dist-min/plotly.min.js", { with: { type: "text" } }))
       .default as string;
   }
-  const [{ readFile }, { fileURLToPath }] = await Promise.all([
-    import("node:fs/promises"),
-    import("node:url"),
-  ]);
-  return await readFile(fileURLToPath(import.meta.resolve(PLOTLY_FILE)), "utf8");
+  const [fs, url] = await Promise.all([nodeFs("plot"), nodeUrl()]);
+  return await fs.readFile(url.fileURLToPath(import.meta.resolve(PLOTLY_FILE)), "utf8");
 }
 
 /** plotly.min.js from the npm package (4.8 MB, so read only when inline mode asks for it). */

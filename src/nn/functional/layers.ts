@@ -1,9 +1,9 @@
 /** Functional forms of the layers: linear, dropout, embedding, batchNorm, and oneHot. */
 import { Tensor, type TensorLike } from "../../tensor/tensor.ts";
-import { shapeStr } from "../../tensor/shape.ts";
-import { isFloat } from "../../tensor/dtype.ts";
+import { shapeStr } from "../../core/shape.ts";
+import { isFloat } from "../../core/dtype.ts";
 import { arange, rand } from "../../tensor/creation.ts";
-import type { Generator } from "../../tensor/random.ts";
+import type { Generator } from "../../core/random.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";
 import * as internal from "../../ops/internal.ts";

@@ -3,9 +3,9 @@
  * `...As` variants so their errors carry the Module's name (e.g. "CrossEntropyLoss").
  */
 import { Tensor, type TensorLike } from "../../tensor/tensor.ts";
-import { type DType, floatTypeFor, isFloat, promoteTypes } from "../../tensor/dtype.ts";
-import { broadcastShapes, sameShape, shapeStr } from "../../tensor/shape.ts";
-import { flattenNested } from "../../tensor/nested.ts";
+import { type DType, floatTypeFor, isFloat, promoteTypes } from "../../core/dtype.ts";
+import { broadcastShapes, sameShape, shapeStr } from "../../core/shape.ts";
+import { flattenNested } from "../../core/nested.ts";
 import { record } from "../../autograd/node.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";

@@ -6,9 +6,9 @@
  * The module is compiled on first use; where WebAssembly or its SIMD is missing, or
  * GRADIENTE_WASM=off, `wasmMatmul` returns false and the pure-JS kernel runs instead.
  */
-import type { TypedArray } from "../../../tensor/dtype.ts";
+import type { TypedArray } from "../../../core/dtype.ts";
 import type { Operand } from "../codegen.ts";
-import { env } from "../env.ts";
+import { env } from "../../../core/host.ts";
 import { buildModule } from "./encode.ts";
 import { gemmKernel, kernelShape, MR } from "./gemm.ts";
 import { packA, packB } from "./pack.ts";

@@ -7,7 +7,7 @@
  * Nothing here touches `Deno` or `process` at import time: the library also loads in Node and
  * browsers, and `Deno.jupyter` throws outside `deno jupyter`.
  */
-import type { MimeBundle } from "../src/display/bundle.ts";
+import type { MimeBundle } from "../display/bundle.ts";
 
 export type { MimeBundle };
 

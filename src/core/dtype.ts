@@ -128,3 +128,27 @@ export function arithmeticType(d: DType): DType {
 export function floatTypeFor(d: DType): DType {
   return isFloat(d) ? d : "float32";
 }
+
+/**
+ * The dtype a reduction writes: arg-reductions give indices (int32), sums and products of bools
+ * count (int32), everything else keeps the input's dtype. Backends and ops both ask here.
+ */
+export function reduceOutDtype(
+  op: "sum" | "prod" | "max" | "min" | "argmax" | "argmin",
+  x: DType,
+): DType {
+  if (op === "argmax" || op === "argmin") return "int32";
+  if ((op === "sum" || op === "prod") && x === "bool") return "int32";
+  return x;
+}
+
+/**
+ * The dtype a scan writes: cummax/cummin give indices (int32), running sums and products of
+ * bools count (int32), everything else keeps the input's dtype.
+ */
+export function scanOutDtype(
+  op: "cumsum" | "cumprod" | "logcumsumexp" | "cummax" | "cummin",
+  x: DType,
+): DType {
+  return op === "cummax" || op === "cummin" || x === "bool" ? "int32" : x;
+}

@@ -12,8 +12,8 @@
  *   }
  * }
  */
-import { escapeHtml, type MimeBundle } from "../src/display/bundle.ts";
-import { toNumber } from "../src/display/plot/input.ts";
+import { escapeHtml, type MimeBundle } from "../display/bundle.ts";
+import { toNumber } from "../display/plot/input.ts";
 import { formatMetric, type LiveOptions, LiveOutput } from "./live.ts";
 
 /** Values shown after the bar: numbers, one-element tensors or text. */

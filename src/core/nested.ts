@@ -1,6 +1,8 @@
 /** Conversions between nested JS arrays and flat values + shape. */
 import type { TypedArray } from "./dtype.ts";
-import type { NestedArray } from "./tensor.ts";
+
+/** Nested JS arrays of numbers or booleans, as tensor() takes and toArray() returns. */
+export type NestedArray = number | boolean | readonly NestedArray[];
 
 export interface Flat {
   values: number[];

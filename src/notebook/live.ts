@@ -14,12 +14,12 @@
  *
  * Outside a notebook the same objects print one status line on stderr.
  */
-import type { MimeBundle } from "../src/display/bundle.ts";
-import { JUPYTER_DISPLAY } from "../src/display/bundle.ts";
-import { type Figure, lossCurve, type PlotOptions } from "../src/display/plot/mod.ts";
-import { type Numeric, toNumber, toNumbers } from "../src/display/plot/input.ts";
+import type { MimeBundle } from "../display/bundle.ts";
+import { JUPYTER_DISPLAY } from "../display/bundle.ts";
+import { type Figure, lossCurve, type PlotOptions } from "../display/plot/mod.ts";
+import { type Numeric, toNumber, toNumbers } from "../display/plot/input.ts";
 import { detectFrontend } from "./display.ts";
-import { endLine, showLine, stderrSink, type TextSink } from "./live/terminal.ts";
+import { endLine, showLine, stderrSink, type TextSink } from "./terminal.ts";
 
 /** The content of a display_data / update_display_data message. */
 export interface DisplayContent {
