@@ -274,13 +274,13 @@ Deno.test("gradcheck: var and std", () => {
   check((t) => t.std(), [x]);
   for (const d of [0, 1, -1, [0, 1]]) {
     for (const k of [false, true]) {
-      check((t) => t.var(d, k), [x]);
-      check((t) => t.std(d, k), [x]);
+      check((t) => t.var(d, { keepdim: k }), [x]);
+      check((t) => t.std(d, { keepdim: k }), [x]);
     }
-    check((t) => t.var(d, false, 0), [x]);
-    check((t) => t.std(d, true, 0), [x]);
+    check((t) => t.var(d, false), [x]);
+    check((t) => t.std(d, { correction: 0, keepdim: true }), [x]);
   }
-  check((t) => t.var(1, false, 2), [x]);
+  check((t) => t.var(1, { correction: 2 }), [x]);
 });
 
 Deno.test("gradcheck: logsumexp, softmax and logSoftmax over several dims", () => {
@@ -550,7 +550,7 @@ Deno.test("gradcheck of the gradient (double backward) for every op family", () 
     [(t) => t.prod(1), r.away(2, 3), [2]],
     [(t) => t.max(1).values.mul(t.max()), r.randn(2, 3), [2]],
     [(t) => t.var(0), r.randn(3, 2), [2]],
-    [(t) => t.std(1, true), r.randn(2, 3), [2, 1]],
+    [(t) => t.std(1, { keepdim: true }), r.randn(2, 3), [2, 1]],
     [(t) => t.logsumexp(1), r.randn(2, 3), [2]],
     [(t) => t.softmax(0), r.randn(2, 3), [2, 3]],
     [(t) => t.logSoftmax(1), r.randn(2, 3), [2, 3]],

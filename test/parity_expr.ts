@@ -114,9 +114,9 @@ export function evaluate(node: Expr, xs: Tensor[]): Value {
     case "mean":
       return t(0).mean(dimArg(1), b(2));
     case "var":
-      return t(0).var(dimArg(1), b(2));
+      return t(0).var(dimArg(1), { keepdim: b(2) });
     case "std":
-      return t(0).std(dimArg(1), b(2));
+      return t(0).std(dimArg(1), { keepdim: b(2) });
     case "prod":
       return t(0).prod(n(1), b(2));
     case "max":

@@ -337,9 +337,9 @@ Deno.test("dtype promotion between tensors: int32 < float32 < float64", () => {
   assert.equal(tensor([0.1]).add(0.2).item(), Math.fround(Math.fround(0.1) + Math.fround(0.2)));
 });
 
-Deno.test("dtype promotion: bool arithmetic counts as int32", () => {
+Deno.test("dtype promotion: bool with numbers counts as int32, bool with bool stays bool", () => {
   const p = tensor([true, false, true]), q = tensor([true, true, false]);
-  expectT(p.add(q), [2, 1, 1], { dtype: "int32" });
+  expectT(p.add(q), [true, true, true], { dtype: "bool" }); // torch: bool + bool is bool (or)
   expectT(p.add(1), [2, 1, 2], { dtype: "int32" });
   expectT(p.mul(2.5), [2.5, 0, 2.5], { dtype: "float32" });
   expectT(p.add(tensor([0.5, 0.5, 0.5])), [1.5, 0.5, 1.5], { dtype: "float32" });
@@ -477,20 +477,20 @@ Deno.test("var and std use Bessel's correction by default; correction=0 option",
   const v = tensor([1, 2, 3, 4]);
   // mean 2.5, squared deviations sum to 5
   expectT(v.var(), 5 / 3);
-  expectT(v.var(null, false, 0), 1.25);
+  expectT(v.var({ correction: 0 }), 1.25);
   expectT(v.std(), Math.sqrt(5 / 3));
-  expectT(v.std(0, false, 0), Math.sqrt(1.25));
+  expectT(v.std(0, { correction: 0 }), Math.sqrt(1.25));
   expectT(variance(v), 5 / 3);
-  expectT(variance(v, 0, true), [5 / 3]);
-  expectT(std(v, null, false, 0), Math.sqrt(1.25));
+  expectT(variance(v, 0, { keepdim: true }), [5 / 3]);
+  expectT(std(v, null, false), Math.sqrt(1.25));
   const z = tensor([[1, 2, 4], [0, 0, 3]]);
   // row 0: mean 7/3, deviations 16/9 + 1/9 + 25/9 = 14/3; row 1: mean 1, deviations 6
   expectT(z.var(1), [7 / 3, 3]);
-  expectT(z.var(1, true, 0), [[14 / 9], [2]]);
+  expectT(z.var(1, false, true), [[14 / 9], [2]]);
   expectT(z.std(1), [Math.sqrt(7 / 3), Math.sqrt(3)]);
   // columns: (1,0) (2,0) (4,3): each pair's unbiased variance is d^2 / 2
   expectT(z.var(0), [0.5, 2, 0.5]);
-  expectT(z.std(0, true, 0), [[0.5, 1, 0.5]]);
+  expectT(z.std(0, { correction: 0, keepdim: true }), [[0.5, 1, 0.5]]);
   expectT(tensor([2, 4], { dtype: "int32" }).var(), 2, { dtype: "float32" });
 });
 
@@ -825,7 +825,7 @@ Deno.test("clamp with min greater than max sets everything to max, as torch.clam
 Deno.test("reduction edge cases: all -inf logsumexp, one-element var, argmax keepdim", () => {
   expectT(tensor([-Infinity, -Infinity]).logsumexp(0), -Infinity);
   expectT(tensor([5]).var(), NaN);
-  expectT(tensor([5]).var(0, false, 0), 0);
+  expectT(tensor([5]).var(0, false), 0);
   expectT(tensor([[3, 7, 1], [9, 2, 8]]).argmax(null, true), [[3]]);
   expectT(softmax(tensor(3), 0), 1);
   const i = tensor([[1, 2], [4, 3]], { dtype: "int32" }).max(1);

@@ -58,9 +58,15 @@ export function runBackward(
   const roots = outputs.map((t, i) => rootNode(t, op, i));
   const deps = dependencies(roots);
   const buffers = new Map<Node, Tensor>();
+  // Sums made here are referenced by nothing else, so a leaf may keep one as its .grad.
+  const sums = new Set<Tensor>();
   const add = (node: Node, g: Tensor) => {
     const prev = buffers.get(node);
-    buffers.set(node, prev ? prev.add(g) : g);
+    if (!prev) return void buffers.set(node, g);
+    const s = prev.add(g);
+    sums.delete(prev);
+    sums.add(s);
+    buffers.set(node, s);
   };
   const targets = new Map<Node, number[]>();
   opts.inputs?.forEach((t, i) => {
@@ -116,7 +122,7 @@ export function runBackward(
         if (left === 0) ready.push(next);
       }
     }
-    for (const [t, g] of deposits) t._accumulateGrad(g, opts.createGraph);
+    for (const [t, g] of deposits) t._accumulateGrad(g, opts.createGraph, sums.has(g));
     if (!opts.retainGraph) { for (const node of visited) node.release(); }
   } finally {
     mode[Symbol.dispose]();

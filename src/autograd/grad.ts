@@ -3,6 +3,7 @@ import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { runBackward } from "./engine.ts";
 import { asTensor, onesLikeOf } from "../ops/operand.ts";
 import { sameShape, shapeStr } from "../core/shape.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface GradOptions {
   /** The vector of the vector-Jacobian product, one per output (default: ones for scalars). */
@@ -23,6 +24,12 @@ export function grad(
   inputs: Tensor | readonly Tensor[],
   options: GradOptions = {},
 ): (Tensor | null)[] {
+  checkOptions("autograd.grad", options, [
+    "gradOutputs",
+    "retainGraph",
+    "createGraph",
+    "allowUnused",
+  ]);
   const outs = list(outputs);
   const ins = list(inputs);
   // An array is a list of per-output gradients when there are several outputs or when its

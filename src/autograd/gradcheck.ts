@@ -7,6 +7,7 @@ import { grad } from "./grad.ts";
 import { noGrad } from "./grad_mode.ts";
 import { shapeStr } from "../core/shape.ts";
 import { tensor } from "../tensor/creation.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface GradcheckOptions {
   eps?: number;
@@ -23,7 +24,11 @@ export function gradcheck(
   inputs: readonly Tensor[],
   options: GradcheckOptions = {},
 ): true {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = checkOptions("gradcheck", options, [
+    "eps",
+    "atol",
+    "rtol",
+  ]);
   inputs.forEach((x, i) => {
     if (x.dtype !== "float64" || x.device !== "cpu" || !x.isContiguous()) {
       throw new Error(

@@ -75,9 +75,36 @@ export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-/** Result dtype of an arithmetic op on two tensors. */
+/** Result dtype of an arithmetic op on two tensors of the same standing (torch.promote_types). */
 export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** bool < integer < floating: the categories of torch.result_type. */
+function category(d: DType): number {
+  return d === "bool" ? 0 : d === "int32" ? 1 : 2;
+}
+
+/**
+ * Whether an in-place op may write a `from` result into a `to` tensor (torch.can_cast): never
+ * down a category, so float results do not go into int tensors nor int results into bool.
+ */
+export function canCast(from: DType, to: DType): boolean {
+  return category(from) <= category(to);
+}
+
+/**
+ * Result dtype of two tensor operands, as torch.result_type: a 0-d tensor only decides the
+ * dtype when it is of a higher category than the dimensioned one (float64 0-d + float32 1-d
+ * is float32; a float 0-d + an int32 1-d is float).
+ */
+export function resultType(
+  a: { dtype: DType; ndim: number },
+  b: { dtype: DType; ndim: number },
+): DType {
+  if ((a.ndim === 0) === (b.ndim === 0)) return promoteTypes(a.dtype, b.dtype);
+  const [dim, zero] = a.ndim === 0 ? [b, a] : [a, b];
+  return category(zero.dtype) > category(dim.dtype) ? zero.dtype : dim.dtype;
 }
 
 /**

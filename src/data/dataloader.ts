@@ -4,6 +4,7 @@ import { randperm, tensor } from "../tensor/creation.ts";
 import { defaultGenerator, type Generator } from "../core/random.ts";
 import { type DatasetSource, sampleReader, Subset, TensorDataset } from "./dataset.ts";
 import { type Collated, defaultCollate } from "./collate.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1). */
@@ -17,6 +18,21 @@ export interface DataLoaderOptions<T, B> {
   /** Builds a batch from a list of samples; defaultCollate otherwise. */
   collate?: (samples: T[]) => B;
 }
+
+const NO_WORKERS = "gradiente loads batches in one thread (the calling one); there is no " +
+  "worker pool, so leave it out.";
+
+/** torch.utils.data.DataLoader keywords gradiente does not take, and what to do instead. */
+const DATALOADER_NOTES: Record<string, string> = {
+  numWorkers: NO_WORKERS,
+  prefetchFactor: NO_WORKERS,
+  persistentWorkers: NO_WORKERS,
+  workerInitFn: NO_WORKERS,
+  pinMemory: "There is no pinned host memory in gradiente; leave it out.",
+  collateFn: "The batch builder is the `collate` option here: { collate: (samples) => ... }.",
+  sampler: "Pass a Subset of the dataset (or shuffle: true) instead of a sampler.",
+  batchSampler: "Pass a Subset of the dataset (or shuffle: true) instead of a sampler.",
+};
 
 /**
  * Iterates a dataset in batches. Each `for ... of` is one epoch; with `shuffle` every epoch
@@ -37,7 +53,12 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly #collate: ((samples: T[]) => B) | undefined;
 
   constructor(dataset: DatasetSource<T>, options: DataLoaderOptions<T, B> = {}) {
-    const { batchSize = 1, shuffle = false, dropLast = false, generator, collate } = options;
+    const { batchSize = 1, shuffle = false, dropLast = false, generator, collate } = checkOptions(
+      "DataLoader",
+      options,
+      ["batchSize", "shuffle", "dropLast", "generator", "collate"],
+      DATALOADER_NOTES,
+    );
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}.`);
     }

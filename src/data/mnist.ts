@@ -19,6 +19,7 @@ import { type IdxArray, readIdxFile } from "./idx.ts";
 import { defaultCacheRoot, isFile, nodePath } from "../core/host.ts";
 import { downloadFile } from "./download.ts";
 import { bytesToUnit } from "./transforms.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface MNISTOptions {
   /**
@@ -179,6 +180,14 @@ export class MNIST extends TensorDataset {
     options: MNISTOptions = {},
   ): Promise<InstanceType<T>> {
     const name = this.name;
+    checkOptions(`${name}.load`, options, [
+      "root",
+      "train",
+      "download",
+      "transform",
+      "targetTransform",
+      "fetch",
+    ]);
     const train = options.train ?? true;
     const resources = this.resources[train ? "train" : "test"];
     const p = await nodePath();

@@ -5,6 +5,7 @@ import { defaultGenerator, type Generator } from "../core/random.ts";
 import type { NestedArray } from "../tensor/tensor.ts";
 import { shapeStr } from "../core/shape.ts";
 import { type DatasetSource, Subset } from "./dataset.ts";
+import { checkOptions } from "../core/options.ts";
 
 function permutation(n: number, generator: Generator | undefined): Int32Array {
   return randperm(n, { generator: generator ?? defaultGenerator })._values() as Int32Array;
@@ -93,6 +94,7 @@ export function trainTestSplit(...args: (SplitArg | TrainTestSplitOptions)[]): T
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && !(last instanceof Tensor) && !Array.isArray(last);
   const options = (hasOptions ? last : {}) as TrainTestSplitOptions;
+  checkOptions("trainTestSplit", options, ["testSize", "trainSize", "shuffle", "generator"]);
   const arrays = (hasOptions ? args.slice(0, -1) : args).map((a, i) => {
     const t = a instanceof Tensor ? a : tensor(a as readonly NestedArray[]);
     if (t.ndim === 0) {

@@ -8,6 +8,7 @@ import type { Tensor } from "../tensor/tensor.ts";
 import { randperm, tensor } from "../tensor/creation.ts";
 import type { DType } from "../core/dtype.ts";
 import { defaultGenerator, type Generator } from "../core/random.ts";
+import { checkOptions } from "../core/options.ts";
 
 interface Common {
   generator?: Generator;
@@ -66,6 +67,15 @@ export interface MakeRegressionOptions extends Common {
  */
 export function makeRegression(options: MakeRegressionOptions = {}): [Tensor, Tensor, Tensor] {
   const op = "makeRegression";
+  checkOptions(op, options, [
+    "generator",
+    "dtype",
+    "nSamples",
+    "nFeatures",
+    "nInformative",
+    "noise",
+    "bias",
+  ]);
   const n = positiveInt(op, "nSamples", options.nSamples ?? 100);
   const f = positiveInt(op, "nFeatures", options.nFeatures ?? 100);
   const k = options.nInformative ?? Math.min(10, f);
@@ -116,6 +126,16 @@ export interface MakeBlobsOptions extends Common {
  */
 export function makeBlobs(options: MakeBlobsOptions = {}): [Tensor, Tensor, Tensor] {
   const op = "makeBlobs";
+  checkOptions(op, options, [
+    "generator",
+    "dtype",
+    "nSamples",
+    "nFeatures",
+    "centers",
+    "clusterStd",
+    "centerBox",
+    "shuffle",
+  ]);
   const n = positiveInt(op, "nSamples", options.nSamples ?? 100);
   const g = options.generator ?? defaultGenerator;
   const dtype = options.dtype ?? "float32";
@@ -177,6 +197,7 @@ export interface MakeMoonsOptions extends Common {
  */
 export function makeMoons(options: MakeMoonsOptions = {}): [Tensor, Tensor] {
   const op = "makeMoons";
+  checkOptions(op, options, ["generator", "dtype", "nSamples", "noise", "shuffle"]);
   const ns = options.nSamples ?? 100;
   const [nOut, nIn] = typeof ns === "number"
     ? [Math.floor(positiveInt(op, "nSamples", ns) / 2), ns - Math.floor(ns / 2)]

@@ -5,6 +5,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
 import type { DType } from "../core/dtype.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface TruthTableOptions {
   /** dtype of inputs and targets (default float32). */
@@ -26,15 +27,15 @@ function table(gate: (a: number, b: number) => number, options: TruthTableOption
 
 /** AND: [x, y] with y = [[0], [0], [0], [1]]. */
 export function and(options: TruthTableOptions = {}): [Tensor, Tensor] {
-  return table((a, b) => a & b, options);
+  return table((a, b) => a & b, checkOptions("and", options, ["dtype"]));
 }
 
 /** OR: [x, y] with y = [[0], [1], [1], [1]]. */
 export function or(options: TruthTableOptions = {}): [Tensor, Tensor] {
-  return table((a, b) => a | b, options);
+  return table((a, b) => a | b, checkOptions("or", options, ["dtype"]));
 }
 
 /** XOR: [x, y] with y = [[0], [1], [1], [0]]; not linearly separable. */
 export function xor(options: TruthTableOptions = {}): [Tensor, Tensor] {
-  return table((a, b) => a ^ b, options);
+  return table((a, b) => a ^ b, checkOptions("xor", options, ["dtype"]));
 }

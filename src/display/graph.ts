@@ -10,6 +10,7 @@
 import { type Displayable, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./bundle.ts";
 import type { Node } from "../autograd/node.ts";
 import type { Tensor } from "../tensor/tensor.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface GraphOptions {
   /** Values of one-element tensors (default true). */
@@ -235,6 +236,14 @@ function modelToDot(model: GraphModel, opts: GraphOptions): string {
  * no async; values are read with item() (CPU tensors).
  */
 export function graphToDot(root: Tensor | readonly Tensor[], options: GraphOptions = {}): string {
+  checkOptions("graphToDot", options, [
+    "showValues",
+    "showGrads",
+    "showShapes",
+    "showSaved",
+    "rankdir",
+    "names",
+  ]);
   return modelToDot(buildModel(rootsOf(root), options, new Map()), options);
 }
 
@@ -314,6 +323,14 @@ export async function drawGraph(
   root: Tensor | readonly Tensor[],
   options: GraphOptions = {},
 ): Promise<GraphFigure> {
+  checkOptions("drawGraph", options, [
+    "showValues",
+    "showGrads",
+    "showShapes",
+    "showSaved",
+    "rankdir",
+    "names",
+  ]);
   const roots = rootsOf(root);
   // Read every one-element value up front, asynchronously, so tensors on any device show.
   const cache = new Map<Tensor, number>();

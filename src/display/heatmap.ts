@@ -11,6 +11,7 @@ import { checkColormap, colorAt, type Colormap, cssGradient } from "./colormap.t
 import { checkScale, defaultScale, imgTag, PngImage, upscale } from "./png.ts";
 import { cpuValues, finiteRange, normalizer } from "./values.ts";
 import { BOX, DIM } from "./style.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface HeatmapOptions {
   /** Default "viridis". */
@@ -70,9 +71,11 @@ function heatmapFrom(values: TypedArray, shape: readonly number[], opts: Heatmap
 
 /** A heatmap PNG of a matrix (CPU) with a colour bar in HTML; `heatmapAsync` reads any device. */
 export function heatmap(weight: Tensor, opts: HeatmapOptions = {}): PngImage {
+  checkOptions("heatmap", opts, ["cmap", "scale", "range", "title"]);
   return heatmapFrom(cpuValues("heatmap", weight), weight.shape, opts);
 }
 
 export async function heatmapAsync(weight: Tensor, opts: HeatmapOptions = {}): Promise<PngImage> {
+  checkOptions("heatmapAsync", opts, ["cmap", "scale", "range", "title"]);
   return heatmapFrom(await weight.data(), weight.shape, opts);
 }

@@ -11,6 +11,7 @@ import { checkColormap, colorAt, type Colormap } from "./colormap.ts";
 import { checkScale, defaultScale, imgTag, type Pixels, PngImage, upscale } from "./png.ts";
 import { cpuValues, normalizer } from "./values.ts";
 import { BOX } from "./style.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface ImageOptions {
   /** Nearest-neighbour upscaling factor; by default the longer side becomes >= 112 px. */
@@ -95,10 +96,12 @@ function imageFrom(values: TypedArray, shape: readonly number[], opts: ImageOpti
 
 /** A PNG of one image tensor (CPU); `toImageAsync` reads any device. */
 export function toImage(t: Tensor, opts: ImageOptions = {}): PngImage {
+  checkOptions("toImage", opts, ["scale", "cmap", "range"]);
   return imageFrom(cpuValues("toImage", t), t.shape, opts);
 }
 
 export async function toImageAsync(t: Tensor, opts: ImageOptions = {}): Promise<PngImage> {
+  checkOptions("toImageAsync", opts, ["scale", "cmap", "range"]);
   return imageFrom(await t.data(), t.shape, opts);
 }
 
@@ -166,9 +169,18 @@ function gridFrom(values: TypedArray, shape: readonly number[], opts: GridOption
 
 /** One PNG of a batch of images in a grid (CPU); `imageGridAsync` reads any device. */
 export function imageGrid(batch: Tensor, opts: GridOptions = {}): PngImage {
+  checkOptions("imageGrid", opts, ["scale", "cmap", "range", "columns", "padding", "captions"]);
   return gridFrom(cpuValues("imageGrid", batch), batch.shape, opts);
 }
 
 export async function imageGridAsync(batch: Tensor, opts: GridOptions = {}): Promise<PngImage> {
+  checkOptions("imageGridAsync", opts, [
+    "scale",
+    "cmap",
+    "range",
+    "columns",
+    "padding",
+    "captions",
+  ]);
   return gridFrom(await batch.data(), batch.shape, opts);
 }

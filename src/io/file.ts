@@ -11,6 +11,7 @@ import {
   type StateDict,
 } from "./safetensors.ts";
 import { nodeFs, readBytes, writeFileAtomic } from "../core/host.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface SaveOptions {
   /** String metadata stored in the header's "__metadata__" (e.g. { format: "pt" }). */
@@ -32,6 +33,7 @@ export async function save(
   path: string | URL,
   options: SaveOptions = {},
 ): Promise<void> {
+  checkOptions("save", options, ["metadata"]);
   const bytes = await serializeAsync(dict, options.metadata);
   try {
     await writeFileAtomic("save", path, bytes);

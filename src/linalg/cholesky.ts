@@ -8,6 +8,7 @@ import { matmul } from "../ops/matmul.ts";
 import { transpose } from "../ops/view.ts";
 import { batchNote, cpuInput, fromFloat64, readMatrices, resultDtype } from "./matrix.ts";
 import { inv } from "./solve.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface CholeskyOptions {
   /** Return the upper factor U = Lᵀ (A = Uᵀ U) instead of L. */
@@ -27,6 +28,7 @@ function trilMask(n: number, k: number, like: Tensor): Tensor {
  */
 export function cholesky(A: TensorLike, options: CholeskyOptions = {}): Tensor {
   const op = "linalg.cholesky";
+  checkOptions(op, options, ["upper"]);
   const a = cpuInput(op, "A", A);
   const ma = readMatrices(op, "A", a, true);
   const n = ma.rows, nn = n * n;

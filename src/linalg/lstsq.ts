@@ -13,6 +13,7 @@ import {
   readMatrices,
   resultDtype,
 } from "./matrix.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface LstsqOptions {
   /**
@@ -102,6 +103,7 @@ function householder(
 /** Solves min ‖A x − B‖² for x. A is [m, n] (any m, n), B is [m] or [m, k]. */
 export function lstsq(A: TensorLike, B: TensorLike, options: LstsqOptions = {}): LstsqResult {
   const op = "linalg.lstsq";
+  checkOptions(op, options, ["rcond"]);
   const a = cpuInput(op, "A", A), b = cpuInput(op, "B", B);
   noGradSupport(op, a, b);
   if (a.ndim !== 2) {

@@ -8,6 +8,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
 import { labels, type MetricInput, pair } from "./input.ts";
+import { checkOptions } from "../core/options.ts";
 
 export type Average = "binary" | "macro" | "micro" | "weighted";
 
@@ -93,7 +94,7 @@ export function accuracy(yTrue: MetricInput, yPred: MetricInput): number {
 type Score = "precision" | "recall" | "f1";
 
 function averaged(op: Score, yTrue: MetricInput, yPred: MetricInput, opts: AverageOptions): number {
-  const { average = "binary", posLabel = 1 } = opts;
+  const { average = "binary", posLabel = 1 } = checkOptions(op, opts, ["average", "posLabel"]);
   if (!["binary", "macro", "micro", "weighted"].includes(average)) {
     throw new Error(
       `${op}: unknown average '${average}'; use "binary", "macro", "micro" or "weighted".`,
@@ -171,6 +172,7 @@ export function confusionMatrix(
   options: ConfusionMatrixOptions = {},
 ): Tensor {
   const op = "confusionMatrix";
+  checkOptions(op, options, ["numClasses"]);
   const [t, p] = labelPair(op, yTrue, yPred);
   const top = maxLabel(t, p);
   const k = options.numClasses ?? top + 1;

@@ -5,6 +5,7 @@
  */
 import { countsOf, labelPair, perClass } from "./classification.ts";
 import type { MetricInput } from "./input.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface ReportRow {
   precision: number;
@@ -169,7 +170,7 @@ export function classificationReport(
   options: ClassificationReportOptions = {},
 ): ClassificationReport {
   const op = "classificationReport";
-  const { targetNames, digits = 2 } = options;
+  const { targetNames, digits = 2 } = checkOptions(op, options, ["targetNames", "digits"]);
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     throw new Error(`${op}: digits must be an integer in 0..20, got ${digits}.`);
   }

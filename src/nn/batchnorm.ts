@@ -7,6 +7,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { factory, type FactoryOptions } from "./util.ts";
 import * as F from "./functional/layers.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface BatchNormOptions extends FactoryOptions {
   eps?: number;
@@ -37,7 +38,11 @@ export class BatchNorm1d extends Module {
 
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
-    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = opts;
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = checkOptions(
+      "BatchNorm1d",
+      opts,
+      ["eps", "momentum", "affine", "trackRunningStats", "dtype", "device"],
+    );
     if (!Number.isInteger(numFeatures) || numFeatures < 1) {
       throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}.`);
     }

@@ -5,6 +5,7 @@ import { Parameter } from "./parameter.ts";
 import { empty, type FactoryOptions } from "./util.ts";
 import { normal_ } from "./init.ts";
 import * as F from "./functional/layers.ts";
+import { checkOptions } from "../core/options.ts";
 
 /**
  * Maps int32 indices of any shape to rows of a weight [numEmbeddings, embeddingDim], which
@@ -17,6 +18,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, opts: FactoryOptions = {}) {
     super();
+    checkOptions("Embedding", opts, ["dtype", "device"]);
     for (const [k, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]]) {
       if (!Number.isInteger(v) || (v as number) < 1) {
         throw new Error(`Embedding: ${k} must be a positive integer, got ${v}.`);

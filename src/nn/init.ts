@@ -16,6 +16,7 @@ import { shapeStr } from "../core/shape.ts";
 import { rand, randn } from "../tensor/creation.ts";
 import type { Generator } from "../core/random.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
+import { checkOptions } from "../core/options.ts";
 
 export type Nonlinearity =
   | "linear"
@@ -104,7 +105,8 @@ export function calculateFanInAndFanOut(t: Tensor, op = "calculateFanInAndFanOut
 }
 
 /** Samples from U(a, b). */
-export function uniform_(t: Tensor, a = 0, b = 1, { generator }: InitOptions = {}): Tensor {
+export function uniform_(t: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
+  const { generator } = checkOptions("uniform_", options, ["generator"]);
   checkFloat("uniform_", t);
   return fill(
     t,
@@ -113,7 +115,8 @@ export function uniform_(t: Tensor, a = 0, b = 1, { generator }: InitOptions = {
 }
 
 /** Samples from N(mean, std²). */
-export function normal_(t: Tensor, mean = 0, std = 1, { generator }: InitOptions = {}): Tensor {
+export function normal_(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
+  const { generator } = checkOptions("normal_", options, ["generator"]);
   checkFloat("normal_", t);
   return fill(
     t,
@@ -148,7 +151,12 @@ export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tens
 }
 
 function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
-  const { a = 0, mode = "fanIn", nonlinearity = "leakyRelu" } = opts;
+  const { a = 0, mode = "fanIn", nonlinearity = "leakyRelu" } = checkOptions(op, opts, [
+    "a",
+    "mode",
+    "nonlinearity",
+    "generator",
+  ]);
   if (mode !== "fanIn" && mode !== "fanOut") {
     throw new Error(`${op}: mode must be "fanIn" or "fanOut", got "${mode}".`);
   }
@@ -165,10 +173,10 @@ function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
 /** He uniform: U(-b, b) with b = gain·√(3 / fan). */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd("kaimingUniform_", t, opts);
-  return uniform_(t, -bound, bound, opts);
+  return uniform_(t, -bound, bound, { generator: opts.generator });
 }
 
 /** He normal: N(0, std²) with std = gain / √fan. */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd("kaimingNormal_", t, opts), opts);
+  return normal_(t, 0, kaimingStd("kaimingNormal_", t, opts), { generator: opts.generator });
 }

@@ -5,6 +5,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import * as F from "./functional/layers.ts";
 import { kaimingUniform_, uniform_ } from "./init.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface LinearOptions extends FactoryOptions {
   /** Whether to learn an additive bias (default true). */
@@ -23,6 +24,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    checkOptions("Linear", opts, ["bias", "dtype", "device"]);
     for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(v) || v < 0) {
         throw new Error(`Linear: ${k} must be a non-negative integer, got ${v}.`);

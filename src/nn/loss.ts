@@ -5,13 +5,16 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { Module } from "./module.ts";
 import * as F from "./functional/loss.ts";
+import { checkOptions } from "../core/options.ts";
 
 /** The base of the losses: holds the reduction ("mean", "sum" or "none"). */
 export class Loss extends Module {
   readonly reduction: F.Reduction;
 
-  constructor({ reduction = "mean" }: F.LossOptions = {}) {
+  /** `known`: every option the subclass takes, so unknown keys throw (e.g. label_smoothing). */
+  constructor(options: F.LossOptions = {}, known: readonly string[] = ["reduction"]) {
     super();
+    const { reduction = "mean" } = checkOptions(this.constructor.name, options, known);
     this.reduction = F.checkReduction(this.constructor.name, reduction);
   }
 
@@ -39,7 +42,7 @@ export class HuberLoss extends Loss {
   readonly delta: number;
 
   constructor(opts: F.HuberLossOptions = {}) {
-    super(opts);
+    super(opts, ["reduction", "delta"]);
     this.delta = opts.delta ?? 1;
     if (!(this.delta > 0)) throw new Error(`HuberLoss: delta must be positive, got ${this.delta}.`);
   }
@@ -57,7 +60,7 @@ export class BCELoss extends Loss {
   weight!: Tensor | null;
 
   constructor(opts: F.BCELossOptions = {}) {
-    super(opts);
+    super(opts, ["reduction", "weight"]);
     this.registerBuffer("weight", opts.weight ?? null);
   }
 
@@ -75,7 +78,7 @@ export class BCEWithLogitsLoss extends Loss {
   posWeight!: Tensor | null;
 
   constructor(opts: F.BCEWithLogitsLossOptions = {}) {
-    super(opts);
+    super(opts, ["reduction", "weight", "posWeight"]);
     this.registerBuffer("weight", opts.weight ?? null);
     this.registerBuffer("posWeight", opts.posWeight ?? null);
   }
@@ -95,7 +98,7 @@ export class NLLLoss extends Loss {
   readonly ignoreIndex: number;
 
   constructor(opts: F.NLLLossOptions = {}) {
-    super(opts);
+    super(opts, ["reduction", "weight", "ignoreIndex"]);
     this.registerBuffer("weight", opts.weight ?? null);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
@@ -119,7 +122,7 @@ export class CrossEntropyLoss extends Loss {
   readonly labelSmoothing: number;
 
   constructor(opts: F.CrossEntropyLossOptions = {}) {
-    super(opts);
+    super(opts, ["reduction", "weight", "ignoreIndex", "labelSmoothing"]);
     this.registerBuffer("weight", opts.weight ?? null);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;

@@ -21,9 +21,12 @@ import { Tensor } from "../tensor/tensor.ts";
 import { type Device, type DType, isDevice, isDType, isFloat } from "../core/dtype.ts";
 import { shapeStr } from "../core/shape.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
+import { zerosLike } from "../tensor/creation.ts";
+import { updateGrad } from "../ops/internal.ts";
 import { Parameter } from "./parameter.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
 import { moduleBundle } from "../display/module_summary.ts";
+import { checkOptions } from "../core/options.ts";
 
 /** What Module.to() accepts: a dtype, a device, or both. */
 export type ToTarget = DType | Device | { dtype?: DType; device?: Device };
@@ -215,10 +218,11 @@ export class Module {
   }
 
   /** Clears the gradients of all parameters (to null, or to zeros with { setToNone: false }). */
-  zeroGrad({ setToNone = true } = {}): void {
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const { setToNone = true } = checkOptions("zeroGrad", options, ["setToNone"]);
     for (const p of this.parameters()) {
       if (setToNone) p.grad = null;
-      else if (p.grad) p.grad = noGrad(() => p.grad!.mul(0));
+      else updateGrad(p, (g) => zerosLike(g));
     }
   }
 

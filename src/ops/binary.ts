@@ -3,7 +3,7 @@ import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import type { BinaryOp } from "../backend/backend.ts";
 import { type BackwardFn, record } from "../autograd/node.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { arithmeticType, type DType, floatTypeFor } from "../core/dtype.ts";
+import { arithmeticType, type DType, floatTypeFor, isFloat } from "../core/dtype.ts";
 import { broadcastShapes, sameShape } from "../core/shape.ts";
 import { fromStorage, operands } from "./operand.ts";
 import { to } from "./copy.ts";
@@ -40,9 +40,26 @@ export function binaryKernel(
   const x = x0.dtype === dt ? x0 : to(x0, dt), y = y0.dtype === dt ? y0 : to(y0, dt);
   const shape = sameShape(x.shape, y.shape) ? x.shape : broadcastShapes(name, x.shape, y.shape);
   const outDtype = result ?? dt;
-  const storage = x._backend.binary(op, broadcastView(x, shape), broadcastView(y, shape), outDtype);
+  // bool stays bool under add/mul/maximum/minimum, as in PyTorch: they are or/and on {0, 1}.
+  const kernel = outDtype === "bool" && !result ? BOOL_KERNEL[op] ?? op : op;
+  const storage = x._backend.binary(
+    kernel,
+    broadcastView(x, shape),
+    broadcastView(y, shape),
+    outDtype,
+  );
   return [fromStorage(storage, shape, outDtype, x.device), x, y];
 }
+
+const BOOL_KERNEL: Partial<Record<BinaryOp, BinaryOp>> = {
+  add: "or",
+  mul: "and",
+  maximum: "or",
+  minimum: "and",
+};
+
+/** The compute dtype of add, mul, maximum and minimum: bool with bool stays bool. */
+const keepBool = (d: DType): DType => d;
 
 interface Saves {
   x?: boolean;
@@ -104,10 +121,22 @@ const unsaved = new Proxy({}, {
 
 export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
   if (alpha !== undefined && alpha !== 1) return add(a, mul(b, alpha));
-  return arith("add", a, b, "AddBackward", (g) => [g, g], {});
+  return arith("add", a, b, "AddBackward", (g) => [g, g], {}, keepBool);
 }
 
+const isBool = (v: TensorLike) =>
+  typeof v === "boolean" || (typeof v === "object" && "dtype" in v && v.dtype === "bool");
+
 export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+  if (isBool(a) || isBool(b)) {
+    throw new Error(
+      isBool(a) && isBool(b)
+        ? "sub: subtraction of two bool tensors is not supported (as in PyTorch). Use " +
+          "logicalXor(a, b) for their exclusive or, or convert them with .int() first."
+        : "sub: subtraction with a bool tensor is not supported (as in PyTorch). If you are " +
+          "trying to invert a mask, use logicalNot(); otherwise convert it with .int() first.",
+    );
+  }
   if (alpha !== undefined && alpha !== 1) return sub(a, mul(b, alpha));
   return arith("sub", a, b, "SubBackward", (g) => [g, mul(g, -1)], {});
 }
@@ -121,6 +150,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
     "MulBackward",
     (g, x, y, _out, need) => [need.x ? mul(g, y) : null, need.y ? mul(g, x) : null],
     (need) => ({ x: need.y, y: need.x }),
+    keepBool,
   );
 }
 
@@ -137,6 +167,15 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (
+    typeof b === "number" && Number.isInteger(b) && b < 0 && typeof a === "object" &&
+    "dtype" in a && !isFloat(a.dtype)
+  ) {
+    throw new Error(
+      `pow: integers to negative integer powers are not allowed (a ${a.dtype} tensor to the ` +
+        `power ${b}), as in PyTorch. Convert to float first: x.float().pow(${b}).`,
+    );
+  }
   return arith(
     "pow",
     a,
@@ -165,6 +204,7 @@ function extremum(op: "maximum" | "minimum", a: TensorLike, b: TensorLike): Tens
       return [mul(g, w), mul(g, sub(1, w))];
     },
     { x: true, y: true },
+    keepBool,
   );
 }
 

@@ -1,10 +1,40 @@
 /** In-place writes (copy_, fill_, add_, ...): outside autograd, guarded like PyTorch. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import { fromStorage } from "./operand.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { shapeStr } from "../core/shape.ts";
 import { asTensor } from "./operand.ts";
+import { canCast } from "../core/dtype.ts";
 import { broadcastView } from "./binary.ts";
 import { broadcastShapes, sameShape } from "../core/shape.ts";
+
+/** False for an expanded view, whose elements share memory and so cannot be written. */
+export function writable(t: Tensor): boolean {
+  return !t.shape.some((s, i) => s > 1 && t.strides[i] === 0);
+}
+
+/** A contiguous copy in new memory, outside autograd (contiguous() may return t itself). */
+export function contiguousCopy(t: Tensor): Tensor {
+  return fromStorage(t._backend.unary("copy", t, t.dtype), t.shape, t.dtype, t.device);
+}
+
+/**
+ * Writes compute(t.grad) into t.grad's memory, as PyTorch's zero_grad and clip_grad_* do, so
+ * code holding the .grad tensor sees the change. A .grad that cannot be written (an expanded
+ * view a user assigned) is replaced instead. A gradient built with createGraph is detached
+ * first, as torch does: the write must not enter its graph.
+ */
+export function updateGrad(t: Tensor, compute: (g: Tensor) => Tensor): void {
+  const g = t.grad;
+  if (!g) return;
+  noGrad(() => {
+    const value = compute(g.detach());
+    if (g.requiresGrad) t.grad = g.detach();
+    if (writable(t.grad!)) assignInPlace("grad update", t.grad!, value);
+    else t.grad = contiguousCopy(value);
+  });
+}
 
 export function assignInPlace(op: string, target: Tensor, value: TensorLike): void {
   if (isGradEnabled() && target.requiresGrad) {
@@ -16,7 +46,7 @@ export function assignInPlace(op: string, target: Tensor, value: TensorLike): vo
           "autograd. Use the out-of-place op (e.g. x.add(y) instead of x.add_(y)).",
     );
   }
-  if (target.shape.some((s, i) => s > 1 && target.strides[i] === 0)) {
+  if (!writable(target)) {
     throw new Error(
       `${op}: the tensor of shape ${
         shapeStr(target.shape)
@@ -37,4 +67,17 @@ export function assignInPlace(op: string, target: Tensor, value: TensorLike): vo
   }
   target._backend.assign(target, broadcastView(src, target.shape));
   target._bumpVersion();
+}
+
+/** Writes the result of an arithmetic op back into `target` (add_, mul_...): a cast down a
+ * category (float into int, int into bool) raises, as in PyTorch, instead of truncating. */
+export function updateInPlace(op: string, target: Tensor, result: Tensor): void {
+  if (!canCast(result.dtype, target.dtype)) {
+    throw new Error(
+      `${op}: the result type ${result.dtype} can't be cast to the ${target.dtype} tensor it would ` +
+        `be written into. Use the out-of-place op (e.g. x.${op.slice(0, -1)}(...)), or convert ` +
+        `first: x = x.to('${result.dtype}').`,
+    );
+  }
+  assignInPlace(op, target, result);
 }

@@ -3,5 +3,5 @@ export { asTensor, onesLikeOf, shapeArgs } from "./operand.ts";
 export { contiguous, to, toAsync } from "./copy.ts";
 export { sumTo } from "./reduce.ts";
 export { crossEntropyRows } from "./softmax.ts";
-export { assignInPlace } from "./inplace.ts";
+export { assignInPlace, contiguousCopy, updateGrad, updateInPlace, writable } from "./inplace.ts";
 export { writeInPlace } from "./index_put.ts";

@@ -11,6 +11,7 @@ import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
 import { assignInPlace } from "./inplace.ts";
 import { mul } from "./binary.ts";
 import { arithmeticType } from "../core/dtype.ts";
+import { checkOptions } from "../core/options.ts";
 
 function dims(t: Tensor): string {
   return t.ndim === 0 ? "a scalar" : t.shape.join("x");
@@ -135,6 +136,7 @@ function copyInto(out: Tensor, result: Tensor): Tensor {
 }
 
 export function matmul(a: TensorLike, b: TensorLike, opts?: MatmulOptions): Tensor {
+  checkOptions("matmul", opts, ["out"]);
   const [x, y] = promoted("matmul", a, b);
   const into = opts?.out;
   if (into && isGradEnabled() && (x.requiresGrad || y.requiresGrad || into.requiresGrad)) {

@@ -49,7 +49,19 @@ export {
   lt,
   ne,
 } from "./compare.ts";
-export { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./reduce.ts";
+export {
+  argmax,
+  argmin,
+  logsumexp,
+  max,
+  mean,
+  min,
+  prod,
+  std,
+  sum,
+  variance,
+  type VarOptions,
+} from "./reduce.ts";
 export { all, amax, amin, any, countNonzero, nanmean, nansum } from "./reduce_more.ts";
 export { cummax, cummin, cumprod, cumsum, logcumsumexp } from "./scan.ts";
 export { norm } from "./norm.ts";

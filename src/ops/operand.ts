@@ -4,8 +4,8 @@ import {
   type Device,
   type DType,
   dtypeOfTypedArray,
-  promoteTypes,
   promoteWithScalar,
+  resultType,
 } from "../core/dtype.ts";
 import { flattenNested } from "../core/nested.ts";
 import type { Storage } from "../backend/backend.ts";
@@ -61,14 +61,14 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
           `Move one with .to('${a.device}') or .to('${b.device}').`,
       );
     }
-    return [a, b, promoteTypes(a.dtype, b.dtype)];
+    return [a, b, resultType(a, b)];
   }
   if (a instanceof Tensor) {
     const dt = typeof b === "number" || typeof b === "boolean"
       ? promoteWithScalar(a.dtype, b)
       : undefined;
     const bt = asTensor(b, a, dt);
-    return [a, bt, dt ?? promoteTypes(a.dtype, bt.dtype)];
+    return [a, bt, dt ?? resultType(a, bt)];
   }
   if (b instanceof Tensor) {
     const [bt, at, dt] = operands(op, b, a);

@@ -12,6 +12,8 @@ import { add, div, mul, sub } from "./binary.ts";
 import { eq } from "./compare.ts";
 import { exp, log, sqrt } from "./unary.ts";
 import { scatterAdd } from "./gather.ts";
+import { where } from "./where.ts";
+import { checkOptions } from "../core/options.ts";
 
 export type DimArg = number | readonly number[] | null | undefined;
 
@@ -81,10 +83,30 @@ export function prod(input: TensorLike, dim?: number | null, keepdim = false): T
   const dims = reducedDims("prod", x, dim);
   const inShape = x.shape;
   const out = raw("prod", x, dims, keepdim);
-  // d prod / d x_i = prod / x_i; inputs containing zeros get NaN/Inf here (PyTorch special-cases them).
-  return record(out, "ProdBackward", [x], (g, [xs, p]) => [
-    div(mul(expandBack(g, inShape, dims, keepdim), expandBack(p, inShape, dims, keepdim)), xs),
-  ], [x, out]);
+  if (dims.length === 0) return record(out, "ProdBackward", [x], (g) => [g]);
+  return record(out, "ProdBackward", [x], (g, [xs]) => [
+    mul(expandBack(g, inShape, dims, keepdim), prodGrad(xs, dim, dims, keepdim)),
+  ], [x]);
+}
+
+/**
+ * d prod / d x_i = the product of the other elements, exact where the input has zeros (prod / x_i
+ * would give NaN there). With p the product of the non-zero elements and c the count of zeros
+ * in the reduced slice: c = 0 gives p / x_i; c = 1 gives p at the zero and 0 elsewhere; c >= 2
+ * gives 0. The zero factors are kept as tensors (z, the sum of the zero entries, is 0 but has
+ * gradient 1) so the second derivative (createGraph) is exact too.
+ */
+function prodGrad(x: Tensor, dim: number | null | undefined, dims: number[], keepdim: boolean) {
+  const back = (t: Tensor) => expandBack(t, x.shape, dims, keepdim);
+  const isZero = eq(x, 0);
+  const count = back(sum(isZero, dims, keepdim));
+  const safe = where(isZero, 1, x);
+  const p = back(prod(safe, dim, keepdim));
+  const z = back(sum(where(isZero, x, 0), dims, keepdim));
+  const one = eq(count, 1);
+  const atNonZero = mul(div(p, safe), where(eq(count, 0), 1, where(one, z, 0)));
+  const atZero = mul(p, where(one, 1, where(eq(count, 2), sub(z, x), 0)));
+  return where(isZero, atZero, atNonZero);
 }
 
 export function checkNonEmpty(op: string, x: Tensor, dims: readonly number[]): void {
@@ -170,18 +192,81 @@ export function argmin(x: TensorLike, dim?: number | null, keepdim = false): Ten
   return argExtreme("argmin", x, dim, keepdim);
 }
 
-/** Variance; `correction` = 1 gives the unbiased estimate (PyTorch's default), 0 the population one. */
-export function variance(input: TensorLike, dim?: DimArg, keepdim = false, correction = 1): Tensor {
+/** var/std keywords: `correction` (PyTorch's default 1, Bessel's) or `unbiased`, and keepdim. */
+export interface VarOptions {
+  /** Divide by N - correction: 1 (the default) is the unbiased estimate, 0 the population one. */
+  correction?: number;
+  /** torch's older spelling: true is correction 1, false correction 0. */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+const isOptions = (v: unknown): v is VarOptions =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * PyTorch's forms: var(), var(unbiased), var(dim, unbiased?, keepdim?) and, for the keywords,
+ * var(dim, { correction, keepdim }) or var({ correction, keepdim }).
+ */
+function varArgs(
+  op: string,
+  dim: DimArg | boolean | VarOptions,
+  unbiased: boolean | VarOptions | undefined,
+  keepdim: boolean | undefined,
+): { dim: DimArg; correction: number; keepdim: boolean } {
+  if (typeof dim === "boolean") [dim, unbiased] = [null, dim];
+  let opts: VarOptions = {};
+  if (isOptions(dim)) [opts, dim] = [dim, null];
+  else if (isOptions(unbiased)) opts = unbiased;
+  else if (unbiased !== undefined) opts = { unbiased, keepdim };
+  else if (keepdim !== undefined) opts = { keepdim };
+  if ((isOptions(unbiased) || isOptions(dim)) && keepdim !== undefined) {
+    throw new TypeError(`${op}: give keepdim inside the options object: { keepdim: ${keepdim} }.`);
+  }
+  checkOptions(op, opts, ["correction", "unbiased", "keepdim"]);
+  if (opts.correction !== undefined && opts.unbiased !== undefined) {
+    throw new TypeError(
+      `${op}: give either correction or unbiased, not both (unbiased: false is correction: 0).`,
+    );
+  }
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
+  if (typeof correction !== "number" || !(correction >= 0)) {
+    throw new RangeError(`${op}: correction must be a number >= 0, got ${String(correction)}.`);
+  }
+  return { dim: dim as DimArg, correction, keepdim: opts.keepdim ?? false };
+}
+
+/** Variance over dim (all dims by default), dividing by N - correction; see VarOptions. */
+export function variance(
+  input: TensorLike,
+  dim?: DimArg | boolean | VarOptions,
+  unbiased?: boolean | VarOptions,
+  keepdim?: boolean,
+): Tensor {
+  return varianceOf("var", input, varArgs("var", dim, unbiased, keepdim));
+}
+
+function varianceOf(
+  op: string,
+  input: TensorLike,
+  { dim, correction, keepdim }: { dim: DimArg; correction: number; keepdim: boolean },
+): Tensor {
   let x = asTensor(input);
   x = to(x, floatTypeFor(x.dtype));
-  const dims = reducedDims("var", x, dim);
+  const dims = reducedDims(op, x, dim);
   const n = dims.reduce((c, d) => c * x.shape[d], 1);
   const centered = sub(x, mean(x, dims, true));
   return div(sum(mul(centered, centered), dims, keepdim), Math.max(0, n - correction));
 }
 
-export function std(input: TensorLike, dim?: DimArg, keepdim = false, correction = 1): Tensor {
-  return sqrt(variance(input, dim, keepdim, correction));
+/** Standard deviation: the square root of variance(), with the same arguments. */
+export function std(
+  input: TensorLike,
+  dim?: DimArg | boolean | VarOptions,
+  unbiased?: boolean | VarOptions,
+  keepdim?: boolean,
+): Tensor {
+  return sqrt(varianceOf("std", input, varArgs("std", dim, unbiased, keepdim)));
 }
 
 /** log(sum(exp(x))) over dims, shifted by the (constant) max so large inputs don't overflow. */

@@ -30,6 +30,12 @@ const float = (x: TensorLike) => {
 
 export function neg(input: TensorLike): Tensor {
   const x = asTensor(input);
+  if (x.dtype === "bool") {
+    throw new Error(
+      "neg: negation of a bool tensor is not supported (as in PyTorch). If you are trying to " +
+        "invert a mask, use logicalNot(); otherwise convert it with .int() first.",
+    );
+  }
   return apply("neg", x, arithmeticType(x.dtype), "NegBackward", (g) => [neg(g)], "none");
 }
 
@@ -153,9 +159,10 @@ export function clamp(input: TensorLike, min?: number | null, max?: number | nul
     );
   }
   const lo = min ?? -Infinity, hi = max ?? Infinity;
-  // An omitted bound (±inf) says nothing; a fractional one lifts integers to float, as torch.
-  const whole = (v: number) => !Number.isFinite(v) || Number.isInteger(v);
-  const dt = whole(lo) && whole(hi) ? arithmeticType(x.dtype) : floatTypeFor(x.dtype);
+  // A bound that is not an integer (0.5, inf, NaN) lifts an integer tensor to float32, as
+  // PyTorch's result type of the tensor and its bounds as scalars does.
+  const fractional = [min, max].some((v) => typeof v === "number" && !Number.isInteger(v));
+  const dt = fractional ? floatTypeFor(x.dtype) : arithmeticType(x.dtype);
   // The gradient passes where the input lies inside the bounds (bounds included), as in PyTorch.
   return apply(
     "clamp",

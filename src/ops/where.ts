@@ -21,11 +21,16 @@ function boolCondition(op: string, c: TensorLike, like: Tensor): Tensor {
 /** Elementwise cond ? a : b, broadcasting all three. */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   if (condition instanceof Tensor && !(a instanceof Tensor) && !(b instanceof Tensor)) {
-    // Two plain values: they live where the condition does (a float32 / bool scalar each).
+    // Two plain values live where the condition does, in the dtype PyTorch gives two Python
+    // scalars: bool for two booleans, float32 if either is fractional, else the integer dtype.
+    const values = [a, b].filter((v) => typeof v === "number" || typeof v === "boolean");
+    const dt = values.every((v) => typeof v === "boolean")
+      ? "bool"
+      : values.some((v) => !Number.isInteger(Number(v)))
+      ? "float32"
+      : "int32";
     const scalar = (v: TensorLike) =>
-      typeof v === "number" || typeof v === "boolean"
-        ? asTensor(v, condition, typeof v === "boolean" ? "bool" : "float32")
-        : v;
+      typeof v === "number" || typeof v === "boolean" ? asTensor(v, condition, dt) : v;
     a = scalar(a);
     b = scalar(b);
   }

@@ -7,6 +7,8 @@ import { tensor } from "../tensor/creation.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { div } from "../ops/binary.ts";
 import { stack } from "../ops/join.ts";
+import { updateGrad } from "../ops/internal.ts";
+import { checkOptions } from "../core/options.ts";
 
 /** The parameters as an array, checked. */
 function paramList(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
@@ -37,15 +39,15 @@ export interface ClipGradNormOptions {
  * concatenated into one vector) is at most `maxNorm`: each .grad becomes grad · min(1, maxNorm /
  * (total + 1e-6)). Returns the total norm before clipping, as a 0-d tensor (no read back, so it
  * stays cheap on the GPU). `normType` is any p > 0, or Infinity (also "inf") for the max-norm.
- * The clipped gradients are new tensors assigned to .grad: a .grad may share memory with other
- * gradients, so it is not scaled in place.
+ * The gradients are scaled in place, as torch.nn.utils.clip_grad_norm_ does.
  */
 export function clipGradNorm(
   parameters: Tensor | Iterable<Tensor>,
   maxNorm: number,
   normType: number | "inf" = 2,
-  { errorIfNonfinite = false }: ClipGradNormOptions = {},
+  options: ClipGradNormOptions = {},
 ): Tensor {
+  const { errorIfNonfinite = false } = checkOptions("clipGradNorm", options, ["errorIfNonfinite"]);
   const op = "clipGradNorm";
   const p = normType === "inf" ? Infinity : normType;
   if (typeof p !== "number" || !(p > 0)) {
@@ -80,21 +82,19 @@ export function clipGradNorm(
     }
     // The coefficient stays a tensor: deciding `if (coef < 1)` would read the norm back.
     const coef = div(maxNorm, total.add(1e-6)).clamp(null, 1);
-    for (const t of params) if (t.grad) t.grad = t.grad.mul(coef.to(t.grad.dtype));
+    for (const t of params) updateGrad(t, (g) => g.mul(coef.to(g.dtype)));
     return total;
   });
 }
 
 /**
- * Clamps every gradient of `parameters` to [-clipValue, clipValue]. Like clipGradNorm, it
- * assigns new tensors to .grad rather than writing in place.
+ * Clamps every gradient of `parameters` to [-clipValue, clipValue], in place, as
+ * torch.nn.utils.clip_grad_value_ does.
  */
 export function clipGradValue(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   if (typeof clipValue !== "number" || !(clipValue >= 0)) {
     throw new RangeError(`clipGradValue: clipValue must be a number >= 0, got ${clipValue}.`);
   }
   const params = paramList("clipGradValue", parameters);
-  noGrad(() => {
-    for (const t of params) if (t.grad) t.grad = t.grad.clamp(-clipValue, clipValue);
-  });
+  for (const t of params) updateGrad(t, (g) => g.clamp(-clipValue, clipValue));
 }

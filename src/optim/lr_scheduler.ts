@@ -3,6 +3,7 @@
  * `scheduler.step()` after `optimizer.step()`, once per epoch (or per iteration).
  */
 import { type AnyOptimizer, LRScheduler } from "./scheduler.ts";
+import { checkOptions } from "../core/options.ts";
 
 export { LRScheduler, type SchedulerStateDict } from "./scheduler.ts";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./reduce_lr_on_plateau.ts";
@@ -28,9 +29,10 @@ export class StepLR extends LRScheduler {
 
   constructor(
     optimizer: AnyOptimizer,
-    { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number },
+    options: { stepSize: number; gamma?: number },
   ) {
     super("StepLR", optimizer);
+    const { stepSize, gamma = 0.1 } = checkOptions("StepLR", options, ["stepSize", "gamma"]);
     this.stepSize = positiveInt("StepLR", "stepSize", stepSize);
     this.gamma = finite("StepLR", "gamma", gamma);
     this.initialStep();
@@ -47,8 +49,9 @@ export class StepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, { gamma }: { gamma: number }) {
+  constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
     super("ExponentialLR", optimizer);
+    const { gamma } = checkOptions("ExponentialLR", options, ["gamma"]);
     this.gamma = finite("ExponentialLR", "gamma", gamma);
     this.initialStep();
   }
@@ -68,8 +71,9 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
-  constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
     super("CosineAnnealingLR", optimizer);
+    const { tMax, etaMin = 0 } = checkOptions("CosineAnnealingLR", options, ["tMax", "etaMin"]);
     this.tMax = finite("CosineAnnealingLR", "tMax", tMax);
     if (tMax <= 0) throw new RangeError(`CosineAnnealingLR: tMax must be > 0, got ${tMax}.`);
     this.etaMin = finite("CosineAnnealingLR", "etaMin", etaMin);
@@ -99,13 +103,14 @@ export class LinearLR extends LRScheduler {
 
   constructor(
     optimizer: AnyOptimizer,
-    { startFactor = 1 / 3, endFactor = 1, totalIters = 5 }: {
-      startFactor?: number;
-      endFactor?: number;
-      totalIters?: number;
-    } = {},
+    options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
   ) {
     super("LinearLR", optimizer);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = checkOptions(
+      "LinearLR",
+      options,
+      ["startFactor", "endFactor", "totalIters"],
+    );
     if (!(startFactor > 0 && startFactor <= 1)) {
       throw new RangeError(
         `LinearLR: startFactor must be in (0, 1], got ${startFactor}.`,

@@ -8,6 +8,8 @@ import { isFloat } from "../core/dtype.ts";
 import { shapeStr } from "../core/shape.ts";
 import { zerosLike } from "../tensor/creation.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
+import { updateGrad } from "../ops/internal.ts";
+import { checkOptions, snakeToCamel } from "../core/options.ts";
 
 /** What every optimizer's options have in common. */
 export interface OptimizerOptions {
@@ -56,10 +58,6 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
     !(Symbol.iterator in x);
 }
 
-function snakeToCamel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
 function describe(x: unknown): string {
   if (x === null) return "null";
   if (Array.isArray(x)) return "an array";
@@ -93,16 +91,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         `${name}: options must be an object such as { lr: 0.01 }, got ${describe(options)}.`,
       );
     }
-    for (const key of Object.keys(options)) {
-      if (!(key in defaults)) {
-        const camel = snakeToCamel(key);
-        throw new TypeError(
-          `${name}: unknown option '${key}'` +
-            (camel in defaults ? `; did you mean '${camel}'?` : ". ") +
-            ` Known options: ${Object.keys(defaults).join(", ")}.`,
-        );
-      }
-    }
+    checkOptions(name, options, Object.keys(defaults));
     const merged: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(defaults)) merged[k] = copyValue(v);
     for (const [k, v] of Object.entries(options)) if (v !== undefined) merged[k] = copyValue(v);
@@ -267,14 +256,15 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
 
   /**
    * Resets the gradients of every parameter: to null (the default, as in PyTorch 2), or to
-   * zeros with `{ setToNone: false }`. The zeros are fresh tensors: a .grad may share memory
-   * with other gradients, so it is never written in place.
+   * zeros with `{ setToNone: false }`, written in place as in PyTorch.
    */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const { setToNone = true } = checkOptions(`${this.#name}.zeroGrad`, options, ["setToNone"]);
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
-        p.grad = setToNone ? null : zerosLike(p.grad);
+        if (setToNone) p.grad = null;
+        else updateGrad(p, (g) => zerosLike(g));
       }
     }
   }

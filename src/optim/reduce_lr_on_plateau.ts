@@ -2,6 +2,7 @@
 import { Tensor } from "../tensor/tensor.ts";
 import type { Optimizer, OptimizerOptions } from "./optimizer.ts";
 import { assignState, checkOptimizer, type SchedulerStateDict } from "./scheduler.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface ReduceLROnPlateauOptions {
   /** "min": the metric should decrease (a loss); "max": increase (an accuracy). */
@@ -45,7 +46,9 @@ export class ReduceLROnPlateau {
 
   constructor(
     optimizer: Optimizer<OptimizerOptions>,
-    {
+    options: ReduceLROnPlateauOptions = {},
+  ) {
+    const {
       mode = "min",
       factor = 0.1,
       patience = 10,
@@ -54,8 +57,16 @@ export class ReduceLROnPlateau {
       cooldown = 0,
       minLr = 0,
       eps = 1e-8,
-    }: ReduceLROnPlateauOptions = {},
-  ) {
+    } = checkOptions("ReduceLROnPlateau", options, [
+      "mode",
+      "factor",
+      "patience",
+      "threshold",
+      "thresholdMode",
+      "cooldown",
+      "minLr",
+      "eps",
+    ]);
     const name = "ReduceLROnPlateau";
     checkOptimizer(name, optimizer);
     if (!(factor < 1)) throw new RangeError(`${name}: factor should be < 1.0, got ${factor}.`);

@@ -6,6 +6,7 @@ import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
 import { defaultGenerator, Generator } from "../core/random.ts";
 import { checkFeatureCount, features, float64Rows, notFitted, statDtype } from "./features.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface KMeansOptions {
   /** Number of clusters k. */
@@ -192,7 +193,14 @@ export class KMeans {
   #fit: Fitted | null = null;
 
   constructor(options: KMeansOptions) {
-    const { nClusters, nInit = 10, maxIter = 300, tol = 1e-4 } = options ?? {};
+    const { nClusters, nInit = 10, maxIter = 300, tol = 1e-4 } = checkOptions("KMeans", options, [
+      "nClusters",
+      "nInit",
+      "maxIter",
+      "tol",
+      "generator",
+      "seed",
+    ]);
     const positiveInt = (name: string, v: number) => {
       if (!Number.isInteger(v) || v < 1) {
         throw new Error(`KMeans: ${name} must be a positive integer, got ${v}.`);

@@ -12,6 +12,7 @@ import {
   statDtype,
   vector,
 } from "./features.ts";
+import { checkOptions } from "../core/options.ts";
 
 /**
  * Features whose variance is at rounding level get scale 1 rather than a division by ~0,
@@ -48,6 +49,7 @@ export class StandardScaler {
   #stats: StandardStats | null = null;
 
   constructor(options: StandardScalerOptions = {}) {
+    checkOptions("StandardScaler", options, ["withMean", "withStd"]);
     this.withMean = options.withMean ?? true;
     this.withStd = options.withStd ?? true;
   }
@@ -154,6 +156,7 @@ export class MinMaxScaler {
   #stats: MinMaxStats | null = null;
 
   constructor(options: MinMaxScalerOptions = {}) {
+    checkOptions("MinMaxScaler", options, ["featureRange", "clip"]);
     const range = options.featureRange ?? [0, 1];
     if (
       !Array.isArray(range) || range.length !== 2 || !Number.isFinite(range[0]) ||

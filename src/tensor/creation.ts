@@ -15,6 +15,7 @@ import type { Backend } from "../backend/backend.ts";
 import { getBackend } from "../backend/registry.ts";
 import { defaultGenerator, type Generator } from "../core/random.ts";
 import { type NestedInput, unwrapNested } from "./creation_more.ts";
+import { checkOptions } from "../core/options.ts";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -26,18 +27,25 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+const CREATE_KEYS = ["dtype", "device", "requiresGrad"];
+const RANDOM_KEYS = [...CREATE_KEYS, "generator"];
+
 /** Shape given as varargs (2, 3) or as one array ([2, 3]), optionally followed by options. */
 export type ShapeAndOptions<O> = number[] | [...number[], O] | [readonly number[]] | [
   readonly number[],
   O,
 ];
 
-function splitArgs<O extends object>(op: string, args: readonly unknown[]): [number[], O] {
+function splitArgs<O extends object>(
+  op: string,
+  args: readonly unknown[],
+  known: readonly string[],
+): [number[], O] {
   let opts = {} as O;
   let rest = args;
   const last = args[args.length - 1];
   if (last !== undefined && typeof last === "object" && !Array.isArray(last)) {
-    opts = last as O;
+    opts = checkOptions(op, last as O, known);
     rest = args.slice(0, -1);
   }
   const shape = rest.length === 1 && Array.isArray(rest[0])
@@ -73,6 +81,7 @@ function make(
  * tensors), a TypedArray, or a tensor (copied).
  */
 export function tensor(data: NestedInput | TypedArray, opts: CreateOptions = {}): Tensor {
+  checkOptions("tensor", opts, CREATE_KEYS);
   if (data instanceof Tensor) {
     const t = data.detach().to({
       dtype: opts.dtype ?? data.dtype,
@@ -95,7 +104,7 @@ export function tensor(data: NestedInput | TypedArray, opts: CreateOptions = {})
 }
 
 function filled(op: string, args: readonly unknown[], value: number): Tensor {
-  const [shape, opts] = splitArgs<CreateOptions>(op, args);
+  const [shape, opts] = splitArgs<CreateOptions>(op, args, CREATE_KEYS);
   return fullOf(op, shape, value, opts);
 }
 
@@ -117,11 +126,12 @@ export function ones(...args: ShapeAndOptions<CreateOptions>): Tensor {
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  return fullOf("full", checkShape("full", shape), value, opts);
+  return fullOf("full", checkShape("full", shape), value, checkOptions("full", opts, CREATE_KEYS));
 }
 
 export function eye(n: number, m: number | CreateOptions = n, opts: CreateOptions = {}): Tensor {
   if (typeof m === "object") return eye(n, n, m);
+  checkOptions("eye", opts, CREATE_KEYS);
   const [rows, cols] = checkShape("eye", [n, m]);
   const values = typedArrayFor("float64", rows * cols);
   for (let i = 0; i < Math.min(rows, cols); i++) values[i * cols + i] = 1;
@@ -139,7 +149,11 @@ export function arange(
   d?: CreateOptions,
 ): Tensor {
   const nums = [a, b, c].filter((x): x is number => typeof x === "number");
-  const opts = ([b, c, d].find((x) => typeof x === "object") ?? {}) as CreateOptions;
+  const opts = checkOptions(
+    "arange",
+    ([b, c, d].find((x) => typeof x === "object") ?? {}) as CreateOptions,
+    CREATE_KEYS,
+  );
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (step === 0 || !Number.isFinite(start + end + step)) {
     throw new Error(
@@ -165,6 +179,7 @@ export function linspace(
   steps: number,
   opts: CreateOptions = {},
 ): Tensor {
+  checkOptions("linspace", opts, CREATE_KEYS);
   checkShape("linspace", [steps]);
   const values = typedArrayFor("float64", steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -175,24 +190,25 @@ export function linspace(
   return make("linspace", values, [steps], opts, opts.dtype ?? "float32");
 }
 
-function likeOpts(t: Tensor, opts: CreateOptions): CreateOptions {
+function likeOpts(op: string, t: Tensor, opts: CreateOptions): CreateOptions {
+  checkOptions(op, opts, CREATE_KEYS);
   return { dtype: t.dtype, device: t.device, ...opts };
 }
 
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return fullOf("zerosLike", t.shape, 0, likeOpts(t, opts));
+  return fullOf("zerosLike", t.shape, 0, likeOpts("zerosLike", t, opts));
 }
 
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return fullOf("onesLike", t.shape, 1, likeOpts(t, opts));
+  return fullOf("onesLike", t.shape, 1, likeOpts("onesLike", t, opts));
 }
 
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
-  return fullOf("fullLike", t.shape, value, likeOpts(t, opts));
+  return fullOf("fullLike", t.shape, value, likeOpts("fullLike", t, opts));
 }
 
 function randomFloat(op: string, args: readonly unknown[], draw: (g: Generator) => number): Tensor {
-  const [shape, opts] = splitArgs<RandomOptions>(op, args);
+  const [shape, opts] = splitArgs<RandomOptions>(op, args, RANDOM_KEYS);
   const dtype = opts.dtype ?? "float32";
   if (!isFloat(dtype)) {
     throw new Error(
@@ -232,10 +248,12 @@ export function randn(...args: ShapeAndOptions<RandomOptions>): Tensor {
 }
 
 export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  checkOptions("randLike", opts, RANDOM_KEYS);
   return rand(t.shape, { dtype: t.dtype, device: t.device, ...opts });
 }
 
 export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  checkOptions("randnLike", opts, RANDOM_KEYS);
   return randn(t.shape, { dtype: t.dtype, device: t.device, ...opts });
 }
 
@@ -246,6 +264,7 @@ export function randint(
   shape: readonly number[],
   opts: RandomOptions = {},
 ): Tensor {
+  checkOptions("randint", opts, RANDOM_KEYS);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: need integers low < high, got low=${low}, high=${high}.`);
   }
@@ -258,6 +277,7 @@ export function randint(
 
 /** A random permutation of 0..n-1 (Fisher-Yates). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  checkOptions("randperm", opts, RANDOM_KEYS);
   checkShape("randperm", [n]);
   const g = opts.generator ?? defaultGenerator;
   const values = typedArrayFor("float64", n);

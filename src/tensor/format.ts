@@ -135,7 +135,10 @@ export function formatTensor(t: Tensor, values?: TypedArray): string {
   if ((t.numel() === 0 && t.ndim !== 1) || body === "...") {
     suffix.push(`size=[${t.shape.join(", ")}]`);
   }
-  if (t.dtype === "float64") suffix.push(`dtype=${t.dtype}`);
+  // An empty tensor shows no values to tell its dtype by, so torch names every non-float one.
+  if (t.dtype === "float64" || (t.numel() === 0 && t.dtype !== "float32")) {
+    suffix.push(`dtype=${t.dtype}`);
+  }
   if (t.gradFn) suffix.push(`gradFn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffix.push("requiresGrad=true");
   // A suffix that would run past the line width starts a new line, as in torch's _add_suffixes.

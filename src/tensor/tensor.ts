@@ -18,6 +18,7 @@ export type { NestedArray };
 import * as ops from "../ops/mod.ts";
 import * as internal from "../ops/internal.ts";
 import type { IndexSpec } from "../ops/indexing.ts";
+import { checkOptions } from "../core/options.ts";
 
 /** Anything an op accepts where a tensor is expected. */
 export type TensorLike = Tensor | number | boolean | readonly NestedArray[];
@@ -201,12 +202,22 @@ export class Tensor implements View {
     this.#version.value++;
   }
 
-  /** @internal Adds g into .grad (a fresh tensor each time, so .grad never aliases g's graph). */
-  _accumulateGrad(g: Tensor, createGraph: boolean): void {
-    const incoming = createGraph ? g : g.detach();
-    this.grad = this.grad
-      ? (createGraph ? this.grad.add(incoming) : this.grad.add(incoming).detach())
-      : incoming;
+  /**
+   * @internal Adds g into .grad as PyTorch's AccumulateGrad does. The first gradient is a
+   * contiguous copy: g may be the `gradient` argument, another leaf's gradient (add's backward
+   * hands one tensor to both inputs) or a stride-0 view (sum's backward), and .grad must be a
+   * tensor of its own that zero_() and in-place clipping can write. Later gradients are added
+   * in place, or out of place (a new graph node) under createGraph. `owned` says g is a sum
+   * the engine made and nothing else holds, so it can be kept without a copy.
+   */
+  _accumulateGrad(g: Tensor, createGraph: boolean, owned = false): void {
+    const grad = this.grad;
+    if (createGraph) this.grad = grad ? grad.add(g) : ops.clone(g);
+    else if (!grad) {
+      this.grad = owned && g.isContiguous() ? g.detach() : internal.contiguousCopy(g.detach());
+    } else if (internal.writable(grad) && !grad.requiresGrad && grad.dtype === g.dtype) {
+      grad.add_(g.detach());
+    } else this.grad = internal.contiguousCopy(grad.detach().add(g.detach()));
   }
 
   /** Keeps .grad for this non-leaf tensor at the next backward (leaves always keep it). */
@@ -226,6 +237,7 @@ export class Tensor implements View {
    * vector-Jacobian product.
    */
   backward(gradient?: TensorLike, options: BackwardOptions = {}): void {
+    checkOptions("backward", options, ["retainGraph", "createGraph"]);
     let g: Tensor;
     if (gradient === undefined) {
       if (this.numel() !== 1) {
@@ -975,12 +987,33 @@ export class Tensor implements View {
   argmin(dim?: number | null, keepdim = false): Tensor {
     return ops.argmin(this, dim, keepdim);
   }
-  /** Variance with Bessel's correction by default (correction = 1), as PyTorch. */
-  var(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return ops.variance(this, dim, keepdim, correction);
+  /**
+   * Variance with Bessel's correction by default, in PyTorch's argument order:
+   * `x.var(1, true, true)` is (dim, unbiased, keepdim); keywords go in an options object,
+   * `x.var(1, { correction: 0, keepdim: true })`.
+   */
+  var(options?: ops.VarOptions): Tensor;
+  var(unbiased: boolean): Tensor;
+  var(dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+  var(dim: number | readonly number[] | null, options: ops.VarOptions): Tensor;
+  var(
+    dim?: number | readonly number[] | null | boolean | ops.VarOptions,
+    unbiased?: boolean | ops.VarOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return ops.variance(this, dim, unbiased, keepdim);
   }
-  std(dim?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return ops.std(this, dim, keepdim, correction);
+  /** Standard deviation; the same arguments as var(). */
+  std(options?: ops.VarOptions): Tensor;
+  std(unbiased: boolean): Tensor;
+  std(dim: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+  std(dim: number | readonly number[] | null, options: ops.VarOptions): Tensor;
+  std(
+    dim?: number | readonly number[] | null | boolean | ops.VarOptions,
+    unbiased?: boolean | ops.VarOptions,
+    keepdim?: boolean,
+  ): Tensor {
+    return ops.std(this, dim, unbiased, keepdim);
   }
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
     return ops.logsumexp(this, dim, keepdim);
@@ -1130,19 +1163,19 @@ export class Tensor implements View {
     return this.fill_(0);
   }
   add_(other: TensorLike, alpha?: number): this {
-    internal.assignInPlace("add_", this, ops.add(this.detach(), other, alpha));
+    internal.updateInPlace("add_", this, ops.add(this.detach(), other, alpha));
     return this;
   }
   sub_(other: TensorLike, alpha?: number): this {
-    internal.assignInPlace("sub_", this, ops.sub(this.detach(), other, alpha));
+    internal.updateInPlace("sub_", this, ops.sub(this.detach(), other, alpha));
     return this;
   }
   mul_(other: TensorLike): this {
-    internal.assignInPlace("mul_", this, ops.mul(this.detach(), other));
+    internal.updateInPlace("mul_", this, ops.mul(this.detach(), other));
     return this;
   }
   div_(other: TensorLike): this {
-    internal.assignInPlace("div_", this, ops.div(this.detach(), other));
+    internal.updateInPlace("div_", this, ops.div(this.detach(), other));
     return this;
   }
 }

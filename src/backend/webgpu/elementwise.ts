@@ -93,7 +93,7 @@ const BINARY: Record<BinaryOp, Expr> = {
   sub: () => "a - b",
   mul: () => "a * b",
   div: () => "a / b",
-  pow: (c) => (c === "f32" ? "pow_(a, b)" : "i32(round(pow_(f32(a), f32(b))))"),
+  pow: (c) => (c === "f32" ? "pow_(a, b)" : "ipow_(a, b)"),
   maximum: (_c, nan) => `select(b, a, a > b || ${nan("a")})`,
   minimum: (_c, nan) => `select(b, a, a < b || ${nan("a")})`,
   eq: cmp("=="),

@@ -295,6 +295,16 @@ fn pow_(a: f32, b: f32) -> f32 {
   let r = pow(-a, b);
   return select(r, -r, (abs(b) % 2.0) == 1.0);
 }
+// Integer powers as torch: a negative exponent gives 0 except for bases 1 and -1 (and never
+// i32(inf), which WGSL leaves undefined, for 0 to a negative power).
+fn ipow_(a: i32, b: i32) -> i32 {
+  if (b < 0) {
+    if (a == 1) { return 1; }
+    if (a == -1) { return select(1, -1, (b & 1) != 0); }
+    return 0;
+  }
+  return i32(round(pow_(f32(a), f32(b))));
+}
 ${ISNAN_WGSL}
 fn isinf_(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;

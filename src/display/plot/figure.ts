@@ -4,6 +4,7 @@ import { plotlyHtml } from "./html.ts";
 import type { FigureSpec, Layout, Trace } from "./spec.ts";
 import { renderSvg } from "./svg/render.ts";
 import { bounds } from "./svg/scale.ts";
+import { checkOptions } from "../../core/options.ts";
 
 /** The MIME type of plotly's JSON, rendered by JupyterLab's and VS Code's plotly renderers. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -38,6 +39,7 @@ export class Figure implements Displayable {
 
   /** The interactive rendering (plotly.js), with the SVG shown until it draws. */
   toHTML(options: FigureOptions = {}): Promise<string> {
+    checkOptions("Figure.toHTML", options, ["inline"]);
     const spec = this.toJSON();
     const id = `gd-plot-${hash(JSON.stringify(spec))}-${++displayCount}`;
     return plotlyHtml(spec, {

@@ -3,6 +3,7 @@ import { Figure } from "./figure.ts";
 import { isNumeric, isTensorLike, jsonSafe, type Numeric, toNumber, toNumbers } from "./input.ts";
 import { type AxisLayout, type Layout, PALETTE, type Trace } from "./spec.ts";
 import { bounds } from "./svg/scale.ts";
+import { checkOptions } from "../../core/options.ts";
 
 export interface PlotOptions {
   title?: string;
@@ -126,6 +127,20 @@ function figure(data: Trace[], layout: Layout, opts: PlotOptions): Figure {
  * plot.line([{ y: trainLoss, name: "train" }, { y: valLoss, name: "val" }], { logY: true });
  */
 export function line(input: SeriesInput, opts: PlotOptions = {}): Figure {
+  checkOptions("line", opts, [
+    "title",
+    "xlabel",
+    "ylabel",
+    "width",
+    "height",
+    "logX",
+    "logY",
+    "xrange",
+    "yrange",
+    "legend",
+    "inline",
+    "layout",
+  ]);
   return figure(seriesTraces(seriesList(input, "line"), "scatter", "lines"), layoutOf(opts), opts);
 }
 
@@ -148,6 +163,21 @@ export function scatter(
   input: Numeric | ScatterSeries | readonly ScatterSeries[],
   opts: ScatterOptions = {},
 ): Figure {
+  checkOptions("scatter", opts, [
+    "title",
+    "xlabel",
+    "ylabel",
+    "width",
+    "height",
+    "logX",
+    "logY",
+    "xrange",
+    "yrange",
+    "legend",
+    "inline",
+    "layout",
+    "size",
+  ]);
   const list = seriesList(input, "scatter") as ScatterSeries[];
   const split = list.flatMap((s) => (s.labels === undefined ? [s] : byLabel(s)));
   const traces = seriesTraces(split, "scatter", "markers");
@@ -191,6 +221,20 @@ export function bar(
   input: SeriesInput | Readonly<Record<string, number>>,
   opts: PlotOptions = {},
 ): Figure {
+  checkOptions("bar", opts, [
+    "title",
+    "xlabel",
+    "ylabel",
+    "width",
+    "height",
+    "logX",
+    "logY",
+    "xrange",
+    "yrange",
+    "legend",
+    "inline",
+    "layout",
+  ]);
   const list = isCounts(input)
     ? [{ x: Object.keys(input), y: Object.values(input) }]
     : seriesList(input as SeriesInput, "bar");
@@ -257,6 +301,23 @@ export function histogram(
     | readonly { values: Numeric; name?: string }[],
   opts: HistogramOptions = {},
 ): Figure {
+  checkOptions("histogram", opts, [
+    "title",
+    "xlabel",
+    "ylabel",
+    "width",
+    "height",
+    "logX",
+    "logY",
+    "xrange",
+    "yrange",
+    "legend",
+    "inline",
+    "layout",
+    "bins",
+    "range",
+    "density",
+  ]);
   const list = Array.isArray(input) && input.length > 0 && input.every((s) => isValues(s))
     ? input as { values: Numeric; name?: string }[]
     : isValues(input)
@@ -320,6 +381,23 @@ export function fn(
   input: PlotFn | FnSeries | readonly (PlotFn | FnSeries)[],
   opts: FnOptions = {},
 ): Figure {
+  checkOptions("fn", opts, [
+    "title",
+    "xlabel",
+    "ylabel",
+    "width",
+    "height",
+    "logX",
+    "logY",
+    "xrange",
+    "yrange",
+    "legend",
+    "inline",
+    "layout",
+    "from",
+    "to",
+    "points",
+  ]);
   const from = opts.from ?? -5, to = opts.to ?? 5, points = opts.points ?? 201;
   if (!(to > from) || !Number.isInteger(points) || points < 2) {
     throw new Error(
@@ -377,6 +455,20 @@ export function lossCurve(
   history: Numeric | Readonly<Record<string, Numeric>>,
   opts: PlotOptions = {},
 ): Figure {
+  checkOptions("lossCurve", opts, [
+    "title",
+    "xlabel",
+    "ylabel",
+    "width",
+    "height",
+    "logX",
+    "logY",
+    "xrange",
+    "yrange",
+    "legend",
+    "inline",
+    "layout",
+  ]);
   const list: Series[] = isNumeric(history)
     ? [{ y: history, name: "loss" }]
     : Object.entries(history).map(([name, y]) => ({ y, name }));

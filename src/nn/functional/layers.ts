@@ -7,6 +7,7 @@ import type { Generator } from "../../core/random.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";
 import * as internal from "../../ops/internal.ts";
+import { checkOptions } from "../../core/options.ts";
 
 /** y = x·Wᵀ + b, with weight [outFeatures, inFeatures] and bias [outFeatures]. */
 export function linear(input: TensorLike, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -44,8 +45,9 @@ export function dropout(
   input: TensorLike,
   p = 0.5,
   training = true,
-  { generator }: DropoutOptions = {},
+  options: DropoutOptions = {},
 ): Tensor {
+  const { generator } = checkOptions("dropout", options, ["generator"]);
   checkP("dropout", p);
   const x = internal.asTensor(input);
   if (!training || p === 0) return x;
@@ -148,9 +150,13 @@ export function batchNorm(
   input: TensorLike,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions =
-    {},
+  options: BatchNormOptions = {},
 ): Tensor {
+  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = checkOptions(
+    "batchNorm",
+    options,
+    ["weight", "bias", "training", "momentum", "eps"],
+  );
   const x = internal.asTensor(input);
   if (x.ndim < 2) {
     throw new Error(
@@ -173,7 +179,7 @@ export function batchNorm(
       );
     }
     mean = ops.mean(x, dims, true);
-    variance = ops.variance(x, dims, true, 0);
+    variance = ops.variance(x, dims, { correction: 0, keepdim: true });
     noGrad(() => {
       if (runningMean) {
         runningMean.mul_(1 - momentum).add_(ops.reshape(mean, [c]), momentum);

@@ -10,6 +10,7 @@ import { record } from "../../autograd/node.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import * as ops from "../../ops/mod.ts";
 import * as internal from "../../ops/internal.ts";
+import { checkOptions } from "../../core/options.ts";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -109,8 +110,9 @@ export function mseLossAs(
   name: string,
   input: TensorLike,
   target: TensorLike,
-  { reduction = "mean" }: LossOptions = {},
+  options: LossOptions = {},
 ): Tensor {
+  const { reduction = "mean" } = checkOptions(name, options, ["reduction"]);
   const r = checkReduction(name, reduction);
   const [x, y] = pair(name, input, target);
   const d = ops.sub(x, y);
@@ -126,8 +128,9 @@ export function l1LossAs(
   name: string,
   input: TensorLike,
   target: TensorLike,
-  { reduction = "mean" }: LossOptions = {},
+  options: LossOptions = {},
 ): Tensor {
+  const { reduction = "mean" } = checkOptions(name, options, ["reduction"]);
   const r = checkReduction(name, reduction);
   const [x, y] = pair(name, input, target);
   return reduce(ops.abs(ops.sub(x, y)), r);
@@ -146,8 +149,9 @@ export function huberLossAs(
   name: string,
   input: TensorLike,
   target: TensorLike,
-  { reduction = "mean", delta = 1 }: HuberLossOptions = {},
+  options: HuberLossOptions = {},
 ): Tensor {
+  const { reduction = "mean", delta = 1 } = checkOptions(name, options, ["reduction", "delta"]);
   const r = checkReduction(name, reduction);
   if (!(delta > 0)) throw new Error(`${name}: delta must be positive, got ${delta}.`);
   const [x, y] = pair(name, input, target);
@@ -180,8 +184,12 @@ export function binaryCrossEntropyAs(
   name: string,
   input: TensorLike,
   target: TensorLike,
-  { reduction = "mean", weight = null }: BCELossOptions = {},
+  options: BCELossOptions = {},
 ): Tensor {
+  const { reduction = "mean", weight = null } = checkOptions(name, options, [
+    "reduction",
+    "weight",
+  ]);
   const r = checkReduction(name, reduction);
   const [x, y, dtype] = pair(name, input, target);
   const w = elementWeight(name, "weight", weight, x.shape, dtype);
@@ -228,8 +236,13 @@ export function binaryCrossEntropyWithLogitsAs(
   name: string,
   input: TensorLike,
   target: TensorLike,
-  { reduction = "mean", weight = null, posWeight = null }: BCEWithLogitsLossOptions = {},
+  options: BCEWithLogitsLossOptions = {},
 ): Tensor {
+  const { reduction = "mean", weight = null, posWeight = null } = checkOptions(name, options, [
+    "reduction",
+    "weight",
+    "posWeight",
+  ]);
   const r = checkReduction(name, reduction);
   const [x, y, dtype] = pair(name, input, target);
   const w = elementWeight(name, "weight", weight, x.shape, dtype);
@@ -374,8 +387,13 @@ export function nllLossAs(
   name: string,
   input: TensorLike,
   target: TensorLike,
-  { reduction = "mean", weight = null, ignoreIndex = -100 }: NLLLossOptions = {},
+  options: NLLLossOptions = {},
 ): Tensor {
+  const { reduction = "mean", weight = null, ignoreIndex = -100 } = checkOptions(name, options, [
+    "reduction",
+    "weight",
+    "ignoreIndex",
+  ]);
   const r = checkReduction(name, reduction);
   const x = classInput(name, input);
   const w = classWeight(name, weight, x);
@@ -404,13 +422,10 @@ export function crossEntropyAs(
   name: string,
   input: TensorLike,
   target: TensorLike,
-  {
-    reduction = "mean",
-    weight = null,
-    ignoreIndex = -100,
-    labelSmoothing = 0,
-  }: CrossEntropyLossOptions = {},
+  options: CrossEntropyLossOptions = {},
 ): Tensor {
+  const { reduction = "mean", weight = null, ignoreIndex = -100, labelSmoothing = 0 } =
+    checkOptions(name, options, ["reduction", "weight", "ignoreIndex", "labelSmoothing"]);
   const r = checkReduction(name, reduction);
   const x = classInput(name, input);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
