@@ -77,49 +77,38 @@ export class GELU extends Module {
   }
 }
 
-/** Softmax along `dim`: each slice along it becomes a probability distribution. */
-export class Softmax extends Module {
+/** A layer along one dim (Softmax, LogSoftmax): the dim is checked, naming the class. */
+abstract class AlongDim extends Module {
   readonly dim: number;
 
   constructor(dim: number) {
     super();
-    this.dim = checkDim("Softmax", dim);
-  }
-
-  forward(input: Tensor): Tensor {
-    return F.softmax(input, this.dim);
+    const op = new.target.name;
+    if (!Number.isInteger(dim)) {
+      throw new Error(
+        `${op}: dim must be an integer, got ${dim}. Pass the class dim, e.g. new nn.${op}(1) for [N, C].`,
+      );
+    }
+    this.dim = dim;
   }
 
   override extraRepr(): string {
     return `dim=${this.dim}`;
+  }
+}
+
+/** Softmax along `dim`: each slice along it becomes a probability distribution. */
+export class Softmax extends AlongDim {
+  forward(input: Tensor): Tensor {
+    return F.softmax(input, this.dim);
   }
 }
 
 /** log(softmax(x)) along `dim`, computed stably in one pass. */
-export class LogSoftmax extends Module {
-  readonly dim: number;
-
-  constructor(dim: number) {
-    super();
-    this.dim = checkDim("LogSoftmax", dim);
-  }
-
+export class LogSoftmax extends AlongDim {
   forward(input: Tensor): Tensor {
     return F.logSoftmax(input, this.dim);
   }
-
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
-  }
-}
-
-function checkDim(op: string, dim: number): number {
-  if (!Number.isInteger(dim)) {
-    throw new Error(
-      `${op}: dim must be an integer, got ${dim}. Pass the class dim, e.g. new nn.${op}(1) for [N, C].`,
-    );
-  }
-  return dim;
 }
 
 /** A number option of an activation layer, validated, or its default. */
@@ -131,115 +120,122 @@ function numberArg(op: string, key: string, value: unknown, fallback: number): n
   return value;
 }
 
-/** A layer without options (PyTorch's inplace is refused with a note). */
-function noOptions(op: string, options: object | undefined): void {
-  checkOptions(op, options, [], INPLACE);
+/**
+ * A layer without options: a key given (PyTorch's inplace, with a note) is refused, naming
+ * the class. Subclasses define forward().
+ */
+abstract class OptionFree extends Module {
+  constructor(options?: Record<string, never>) {
+    super();
+    checkOptions(new.target.name, options, [], INPLACE);
+  }
+}
+
+/**
+ * A layer whose options are numbers with defaults (`defaults`' keys, in order): each is
+ * checked, becomes a readonly field of the same name (subclasses `declare` it), is listed by
+ * extraRepr and is passed on to the function by `options()`.
+ */
+abstract class NumberOptions<O extends object> extends Module {
+  readonly #keys: readonly string[];
+
+  constructor(
+    options: O | undefined,
+    defaults: Required<O>,
+    notes: Readonly<Record<string, string>> = INPLACE,
+  ) {
+    super();
+    const op = new.target.name;
+    this.#keys = Object.keys(defaults);
+    const given = checkOptions(op, options, this.#keys, notes) as Record<string, unknown>;
+    for (const key of this.#keys) {
+      this.#fields[key] = numberArg(op, key, given[key], (defaults as Record<string, number>)[key]);
+    }
+  }
+
+  get #fields(): Record<string, number> {
+    return this as unknown as Record<string, number>;
+  }
+
+  /** The options as the functional form takes them. */
+  protected options(): O {
+    return Object.fromEntries(this.#keys.map((k) => [k, this.#fields[k]])) as O;
+  }
+
+  override extraRepr(): string {
+    return this.#keys.map((k) => `${k}=${this.#fields[k]}`).join(", ");
+  }
 }
 
 /** SiLU (swish): x·sigmoid(x). */
-export class SiLU extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("SiLU", options);
-  }
+export class SiLU extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.silu(input);
   }
 }
 
 /** Mish: x·tanh(softplus(x)). */
-export class Mish extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("Mish", options);
-  }
+export class Mish extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.mish(input);
   }
 }
 
 /** ELU: x for x > 0, alpha·(exp(x) − 1) otherwise. `new nn.ELU({ alpha: 1 })`. */
-export class ELU extends Module {
-  readonly alpha: number;
+export class ELU extends NumberOptions<F.EluOptions> {
+  declare readonly alpha: number;
   constructor(options?: F.EluOptions) {
-    super();
-    const o = checkOptions("ELU", options, ["alpha"], INPLACE);
-    this.alpha = numberArg("ELU", "alpha", o.alpha, 1);
+    super(options, { alpha: 1 });
   }
   forward(input: Tensor): Tensor {
-    return F.elu(input, { alpha: this.alpha });
-  }
-  override extraRepr(): string {
-    return `alpha=${this.alpha}`;
+    return F.elu(input, this.options());
   }
 }
 
 /** CELU: x for x > 0, alpha·(exp(x/alpha) − 1) otherwise. `new nn.CELU({ alpha: 1 })`. */
-export class CELU extends Module {
-  readonly alpha: number;
+export class CELU extends NumberOptions<F.EluOptions> {
+  declare readonly alpha: number;
   constructor(options?: F.EluOptions) {
-    super();
-    const o = checkOptions("CELU", options, ["alpha"], INPLACE);
-    this.alpha = numberArg("CELU", "alpha", o.alpha, 1);
+    super(options, { alpha: 1 });
     if (this.alpha === 0) throw new Error("CELU: alpha cannot be 0 (the formula divides by it).");
   }
   forward(input: Tensor): Tensor {
-    return F.celu(input, { alpha: this.alpha });
-  }
-  override extraRepr(): string {
-    return `alpha=${this.alpha}`;
+    return F.celu(input, this.options());
   }
 }
 
 /** SELU: scale·elu(x, alpha) with the self-normalizing constants. */
-export class SELU extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("SELU", options);
-  }
+export class SELU extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.selu(input);
   }
 }
 
 /** log(1 + exp(beta·x)) / beta, linear past beta·x > threshold. `new nn.Softplus({ beta, threshold })`. */
-export class Softplus extends Module {
-  readonly beta: number;
-  readonly threshold: number;
+export class Softplus extends NumberOptions<F.SoftplusOptions> {
+  declare readonly beta: number;
+  declare readonly threshold: number;
   constructor(options?: F.SoftplusOptions) {
-    super();
-    const o = checkOptions("Softplus", options, ["beta", "threshold"]);
-    this.beta = numberArg("Softplus", "beta", o.beta, 1);
-    this.threshold = numberArg("Softplus", "threshold", o.threshold, 20);
+    super(options, { beta: 1, threshold: 20 }, {}); // torch's Softplus has no inplace
   }
   forward(input: Tensor): Tensor {
-    return F.softplus(input, { beta: this.beta, threshold: this.threshold });
-  }
-  override extraRepr(): string {
-    return `beta=${this.beta}, threshold=${this.threshold}`;
+    return F.softplus(input, this.options());
   }
 }
 
 /** x / (1 + |x|). */
-export class Softsign extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("Softsign", options);
-  }
+export class Softsign extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.softsign(input);
   }
 }
 
 /** clamp(x, minVal, maxVal), defaults −1 and 1. `new nn.Hardtanh({ minVal: 0, maxVal: 1 })`. */
-export class Hardtanh extends Module {
-  readonly minVal: number;
-  readonly maxVal: number;
+export class Hardtanh extends NumberOptions<F.HardtanhOptions> {
+  declare readonly minVal: number;
+  declare readonly maxVal: number;
   constructor(options?: F.HardtanhOptions) {
-    super();
-    const o = checkOptions("Hardtanh", options, ["minVal", "maxVal"], INPLACE);
-    this.minVal = numberArg("Hardtanh", "minVal", o.minVal, -1);
-    this.maxVal = numberArg("Hardtanh", "maxVal", o.maxVal, 1);
+    super(options, { minVal: -1, maxVal: 1 });
     if (!(this.maxVal > this.minVal)) {
       throw new Error(
         `Hardtanh: maxVal (${this.maxVal}) must be greater than minVal (${this.minVal}).`,
@@ -247,52 +243,33 @@ export class Hardtanh extends Module {
     }
   }
   forward(input: Tensor): Tensor {
-    return F.hardtanh(input, { minVal: this.minVal, maxVal: this.maxVal });
-  }
-  override extraRepr(): string {
-    return `minVal=${this.minVal}, maxVal=${this.maxVal}`;
+    return F.hardtanh(input, this.options());
   }
 }
 
 /** min(max(x, 0), 6). */
-export class ReLU6 extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("ReLU6", options);
-  }
+export class ReLU6 extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.relu6(input);
   }
 }
 
 /** clamp(x + 3, 0, 6) / 6. */
-export class Hardsigmoid extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("Hardsigmoid", options);
-  }
+export class Hardsigmoid extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.hardsigmoid(input);
   }
 }
 
 /** x·clamp(x + 3, 0, 6) / 6. */
-export class Hardswish extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("Hardswish", options);
-  }
+export class Hardswish extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.hardswish(input);
   }
 }
 
 /** log(sigmoid(x)), without overflow. */
-export class LogSigmoid extends Module {
-  constructor(options?: Record<string, never>) {
-    super();
-    noOptions("LogSigmoid", options);
-  }
+export class LogSigmoid extends OptionFree {
   forward(input: Tensor): Tensor {
     return F.logsigmoid(input);
   }

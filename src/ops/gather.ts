@@ -2,8 +2,9 @@
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { normalizeDim, sameShape, shapeStr } from "../core/shape.ts";
-import { asTensor, fromStorage, zerosOf } from "./operand.ts";
+import { asTensor, fromStorage, likeOf, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
+import { backwardName } from "./unary.ts";
 
 export function intIndex(op: string, index: TensorLike, like: Tensor): Tensor {
   if (!(index instanceof Tensor)) {
@@ -45,9 +46,24 @@ export function gather(input: TensorLike, dim: number, index: TensorLike): Tenso
     );
   }
   const out = fromStorage(x._backend.gather(x, d, idx), idx.shape, x.dtype, x.device);
+  return recordRead(out, "GatherBackward", x, d, idx, scatterAdd);
+}
+
+/**
+ * A read of x at idx along d (gather, indexSelect), recorded: its gradient is g added into
+ * zeros of x's shape by the matching write (scatterAdd, indexAdd).
+ */
+function recordRead(
+  out: Tensor,
+  name: string,
+  x: Tensor,
+  d: number,
+  idx: Tensor,
+  write: typeof scatterAdd,
+): Tensor {
   const inShape = x.shape;
-  return record(out, "GatherBackward", [x], (g, [i]) => [
-    scatterAdd(zerosOf(inShape, g.dtype, g.device), d, i, g),
+  return record(out, name, [x], (g, [i]) => [
+    write(zerosOf(inShape, g.dtype, g.device), d, i, g),
   ], [idx]);
 }
 
@@ -57,9 +73,33 @@ export function scatterAdd(
   index: TensorLike,
   source: TensorLike,
 ): Tensor {
+  return addAt("scatterAdd", input, dim, index, source);
+}
+
+/**
+ * scatterAdd and indexAdd: the tensor with source added at the index along dim (scatterAdd:
+ * an index of source's shape; indexAdd: a 1-D index of slices). The gradient is g for the
+ * tensor and, for source, g read back at the index by the matching read (gather, indexSelect).
+ */
+function addAt(
+  op: "scatterAdd" | "indexAdd",
+  input: TensorLike,
+  dim: number,
+  index: TensorLike,
+  source: TensorLike,
+): Tensor {
   const base = asTensor(input);
-  const d = normalizeDim("scatterAdd", dim, base.ndim);
-  const idx = intIndex("scatterAdd", index, base);
+  const d = normalizeDim(op, dim, base.ndim);
+  const scatter = op === "scatterAdd";
+  const idx = scatter ? intIndex(op, index, base) : indexList(op, index, base);
+  const src = scatter ? scatterSource(base, idx, source) : indexSource(op, base, d, idx, source);
+  const read = scatter ? gather : indexSelect;
+  const out = likeOf(base, base._backend[op](base, d, idx, src));
+  return record(out, backwardName(op), [base, src], (g, [i]) => [g, read(g, d, i)], [idx]);
+}
+
+/** scatterAdd's source, in base's dtype, checked to have the index's shape and base's rank. */
+function scatterSource(base: Tensor, idx: Tensor, source: TensorLike): Tensor {
   const src = to(asTensor(source, base), base.dtype);
   if (!sameShape(idx.shape, src.shape) || idx.ndim !== base.ndim) {
     throw new Error(
@@ -69,16 +109,11 @@ export function scatterAdd(
         `with as many dims as the tensor ${shapeStr(base.shape)}.`,
     );
   }
-  const out = fromStorage(
-    base._backend.scatterAdd(base, d, idx, src),
-    base.shape,
-    base.dtype,
-    base.device,
-  );
-  return record(out, "ScatterAddBackward", [base, src], (g, [i]) => [g, gather(g, d, i)], [idx]);
+  return src;
 }
 
-function indexList(op: string, index: TensorLike, like: Tensor): Tensor {
+/** A 1-D (or scalar) int32 index along a dim: indexSelect, indexAdd and indexCopy's. */
+export function indexList(op: string, index: TensorLike, like: Tensor): Tensor {
   const idx = intIndex(op, index, like);
   if (idx.ndim > 1) {
     throw new Error(`${op}: index must be 1-D (or a scalar), got shape ${shapeStr(idx.shape)}.`);
@@ -86,17 +121,43 @@ function indexList(op: string, index: TensorLike, like: Tensor): Tensor {
   return idx;
 }
 
+/** `x`'s shape with dim d the index's length: what indexSelect gives, indexAdd and indexCopy take. */
+function alongIndex(x: Tensor, d: number, idx: Tensor): number[] {
+  const shape = [...x.shape];
+  if (x.ndim > 0) shape[d] = idx.numel();
+  return shape;
+}
+
+/** indexAdd / indexCopy's source, in x's dtype, checked to be alongIndex(x, d, idx)'s shape. */
+export function indexSource(
+  op: string,
+  x: Tensor,
+  d: number,
+  idx: Tensor,
+  source: TensorLike,
+): Tensor {
+  const src = to(asTensor(source, x), x.dtype);
+  const expected = alongIndex(x, d, idx);
+  if (!sameShape(src.shape, expected)) {
+    throw new Error(
+      `${op}: source has shape ${shapeStr(src.shape)} but must be ${shapeStr(expected)} ` +
+        `(the tensor's shape with dim ${d} the length of the index).`,
+    );
+  }
+  return src;
+}
+
 export function indexSelect(input: TensorLike, dim: number, index: TensorLike): Tensor {
   const x = asTensor(input);
   const d = normalizeDim("indexSelect", dim, x.ndim);
   const idx = indexList("indexSelect", index, x);
-  const shape = [...x.shape];
-  if (x.ndim > 0) shape[d] = idx.numel();
-  const out = fromStorage(x._backend.indexSelect(x, d, idx), shape, x.dtype, x.device);
-  const inShape = x.shape;
-  return record(out, "IndexSelectBackward", [x], (g, [i]) => [
-    indexAdd(zerosOf(inShape, g.dtype, g.device), d, i, g),
-  ], [idx]);
+  const out = fromStorage(
+    x._backend.indexSelect(x, d, idx),
+    alongIndex(x, d, idx),
+    x.dtype,
+    x.device,
+  );
+  return recordRead(out, "IndexSelectBackward", x, d, idx, indexAdd);
 }
 
 export function indexAdd(
@@ -105,23 +166,5 @@ export function indexAdd(
   index: TensorLike,
   source: TensorLike,
 ): Tensor {
-  const base = asTensor(input);
-  const d = normalizeDim("indexAdd", dim, base.ndim);
-  const idx = indexList("indexAdd", index, base);
-  const src = to(asTensor(source, base), base.dtype);
-  const expected = [...base.shape];
-  if (base.ndim > 0) expected[d] = idx.numel();
-  if (!sameShape(src.shape, expected)) {
-    throw new Error(
-      `indexAdd: source has shape ${shapeStr(src.shape)} but must be ${shapeStr(expected)} ` +
-        `(the tensor's shape with dim ${d} the length of the index).`,
-    );
-  }
-  const out = fromStorage(
-    base._backend.indexAdd(base, d, idx, src),
-    base.shape,
-    base.dtype,
-    base.device,
-  );
-  return record(out, "IndexAddBackward", [base, src], (g, [i]) => [g, indexSelect(g, d, i)], [idx]);
+  return addAt("indexAdd", input, dim, index, source);
 }

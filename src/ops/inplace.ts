@@ -1,7 +1,7 @@
 /** In-place writes (copy_, fill_, add_, ...): outside autograd, guarded like PyTorch. */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
-import { fromStorage } from "./operand.ts";
+import { likeOf } from "./operand.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { shapeStr } from "../core/shape.ts";
 import { asTensor } from "./operand.ts";
@@ -16,7 +16,7 @@ export function writable(t: Tensor): boolean {
 
 /** A contiguous copy in new memory, outside autograd (contiguous() may return t itself). */
 export function contiguousCopy(t: Tensor): Tensor {
-  return fromStorage(t._backend.unary("copy", t, t.dtype), t.shape, t.dtype, t.device);
+  return likeOf(t, t._backend.unary("copy", t, t.dtype));
 }
 
 /**

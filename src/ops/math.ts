@@ -9,7 +9,7 @@ import { broadcastShapes } from "../core/shape.ts";
 import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { asTensor, operands } from "./operand.ts";
-import { abs, apply, clamp } from "./unary.ts";
+import { abs, backwardName, clamp, floatUnary } from "./unary.ts";
 import { add, arith, div, mul, pow, sub } from "./binary.ts";
 import { ge, gt, le, lt } from "./compare.ts";
 import { where } from "./where.ts";
@@ -18,37 +18,16 @@ import { sumTo } from "./reduce.ts";
 
 const LN2 = Math.LN2, LN10 = Math.LN10;
 
-const float = (x: TensorLike) => {
-  const t = asTensor(x);
-  return { t, dt: floatTypeFor(t.dtype) };
-};
-
 const sq = (x: Tensor) => mul(x, x);
 /** 1 / sqrt(v): the factor asin, acos, asinh and acosh differentiate to. */
 const invSqrt = (v: Tensor) => rsqrt(v);
 
 export function reciprocal(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
-    "reciprocal",
-    t,
-    dt,
-    "ReciprocalBackward",
-    (g, [y]) => [mul(g, sq(y)).mul(-1)],
-    "output",
-  );
+  return floatUnary("reciprocal", input, (g, [y]) => [mul(g, sq(y)).mul(-1)], "output");
 }
 
 export function rsqrt(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
-    "rsqrt",
-    t,
-    dt,
-    "RsqrtBackward",
-    (g, [y]) => [mul(g, mul(sq(y), y)).mul(-0.5)],
-    "output",
-  );
+  return floatUnary("rsqrt", input, (g, [y]) => [mul(g, mul(sq(y), y)).mul(-0.5)], "output");
 }
 
 /** x * x; integers stay integers (bool becomes int32), as torch.square. */
@@ -57,97 +36,56 @@ export function square(input: TensorLike): Tensor {
 }
 
 export function exp2(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("exp2", t, dt, "Exp2Backward", (g, [y]) => [mul(g, y).mul(LN2)], "output");
+  return floatUnary("exp2", input, (g, [y]) => [mul(g, y).mul(LN2)], "output");
 }
 
 /** exp(x) - 1, accurate for small x. */
 export function expm1(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("expm1", t, dt, "Expm1Backward", (g, [y]) => [mul(g, add(y, 1))], "output");
+  return floatUnary("expm1", input, (g, [y]) => [mul(g, add(y, 1))], "output");
 }
 
 export function log2(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("log2", t, dt, "Log2Backward", (g, [x]) => [div(g, mul(x, LN2))], "input");
+  return floatUnary("log2", input, (g, [x]) => [div(g, mul(x, LN2))], "input");
 }
 
 export function log10(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("log10", t, dt, "Log10Backward", (g, [x]) => [div(g, mul(x, LN10))], "input");
+  return floatUnary("log10", input, (g, [x]) => [div(g, mul(x, LN10))], "input");
 }
 
 export function tan(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("tan", t, dt, "TanBackward", (g, [y]) => [mul(g, add(sq(y), 1))], "output");
+  return floatUnary("tan", input, (g, [y]) => [mul(g, add(sq(y), 1))], "output");
 }
 
 export function asin(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
-    "asin",
-    t,
-    dt,
-    "AsinBackward",
-    (g, [x]) => [mul(g, invSqrt(sub(1, sq(x))))],
-    "input",
-  );
+  return floatUnary("asin", input, (g, [x]) => [mul(g, invSqrt(sub(1, sq(x))))], "input");
 }
 
 export function acos(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
-    "acos",
-    t,
-    dt,
-    "AcosBackward",
-    (g, [x]) => [mul(g, invSqrt(sub(1, sq(x)))).mul(-1)],
-    "input",
-  );
+  return floatUnary("acos", input, (g, [x]) => [mul(g, invSqrt(sub(1, sq(x)))).mul(-1)], "input");
 }
 
 export function atan(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("atan", t, dt, "AtanBackward", (g, [x]) => [div(g, add(sq(x), 1))], "input");
+  return floatUnary("atan", input, (g, [x]) => [div(g, add(sq(x), 1))], "input");
 }
 
 export function sinh(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("sinh", t, dt, "SinhBackward", (g, [x]) => [mul(g, cosh(x))], "input");
+  return floatUnary("sinh", input, (g, [x]) => [mul(g, cosh(x))], "input");
 }
 
 export function cosh(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("cosh", t, dt, "CoshBackward", (g, [x]) => [mul(g, sinh(x))], "input");
+  return floatUnary("cosh", input, (g, [x]) => [mul(g, sinh(x))], "input");
 }
 
 export function asinh(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
-    "asinh",
-    t,
-    dt,
-    "AsinhBackward",
-    (g, [x]) => [mul(g, invSqrt(add(sq(x), 1)))],
-    "input",
-  );
+  return floatUnary("asinh", input, (g, [x]) => [mul(g, invSqrt(add(sq(x), 1)))], "input");
 }
 
 export function acosh(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
-    "acosh",
-    t,
-    dt,
-    "AcoshBackward",
-    (g, [x]) => [mul(g, invSqrt(sub(sq(x), 1)))],
-    "input",
-  );
+  return floatUnary("acosh", input, (g, [x]) => [mul(g, invSqrt(sub(sq(x), 1)))], "input");
 }
 
 export function atanh(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("atanh", t, dt, "AtanhBackward", (g, [x]) => [div(g, sub(1, sq(x)))], "input");
+  return floatUnary("atanh", input, (g, [x]) => [div(g, sub(1, sq(x)))], "input");
 }
 
 /** The angle of the point (other, input), in (-π, π], as torch.atan2(input, other). */
@@ -227,38 +165,33 @@ export function lerp(start: TensorLike, end: TensorLike, weight: TensorLike): Te
  * in either operand gives NaN, as torch.clamp_min.
  */
 export function clampMin(input: TensorLike, min: TensorLike): Tensor {
-  if (typeof min === "number") return clamp(input, min);
-  checkBound("clampMin", "min", min);
-  // The gradient goes to x where x >= min (ties included), to min where x < min, as torch.
-  const [x, b] = operands("clampMin", input, min);
-  broadcastShapes("clampMin", x.shape, b.shape); // so that a mismatch names clampMin
-  return arith(
-    "maximum",
-    x,
-    b,
-    "ClampMinBackward",
-    (g, x, m, _out, need) => [
-      need.x ? mul(g, ge(x, m)) : null,
-      need.y ? mul(g, lt(x, m)) : null,
-    ],
-    { x: true, y: true },
-  );
+  return typeof min === "number" ? clamp(input, min) : clampBy("clampMin", input, min);
 }
 
 /** clamp(x, null, max): values above max become max; a tensor bound as in clampMin. */
 export function clampMax(input: TensorLike, max: TensorLike): Tensor {
-  if (typeof max === "number") return clamp(input, null, max);
-  checkBound("clampMax", "max", max);
-  const [x, b] = operands("clampMax", input, max);
-  broadcastShapes("clampMax", x.shape, b.shape); // so that a mismatch names clampMax
+  return typeof max === "number" ? clamp(input, null, max) : clampBy("clampMax", input, max);
+}
+
+/**
+ * A tensor-bound clampMin (maximum of x and the bound) or clampMax (minimum). The gradient
+ * goes to x where x is on the kept side of the bound (ties included), else to the bound, as
+ * torch.
+ */
+function clampBy(op: "clampMin" | "clampMax", input: TensorLike, bound: TensorLike): Tensor {
+  const isMin = op === "clampMin";
+  checkBound(op, isMin ? "min" : "max", bound);
+  const [x, b] = operands(op, input, bound);
+  broadcastShapes(op, x.shape, b.shape); // so that a mismatch names the op
+  const [kept, clamped] = isMin ? [ge, lt] : [le, gt];
   return arith(
-    "minimum",
+    isMin ? "maximum" : "minimum",
     x,
     b,
-    "ClampMaxBackward",
+    backwardName(op),
     (g, x, m, _out, need) => [
-      need.x ? mul(g, le(x, m)) : null,
-      need.y ? mul(g, gt(x, m)) : null,
+      need.x ? mul(g, kept(x, m)) : null,
+      need.y ? mul(g, clamped(x, m)) : null,
     ],
     { x: true, y: true },
   );

@@ -185,29 +185,27 @@ export function matmul(a: TensorLike, b: TensorLike, opts?: MatmulOptions): Tens
   }, [x, y]);
 }
 
-export function mm(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = promoted("mm", a, b);
-  if (x.ndim !== 2 || y.ndim !== 2) {
+/** Throws unless both operands are matrices (ndim 2) or vectors (ndim 1), ending with `fix`. */
+function checkRanks(op: string, x: Tensor, y: Tensor, ndim: 1 | 2, fix: string): void {
+  if (x.ndim !== ndim || y.ndim !== ndim) {
     throw new Error(
-      `mm: both arguments must be 2-D matrices, got shapes ${shapeStr(x.shape)} and ${
-        shapeStr(y.shape)
-      }. ` +
-        "Use matmul() for vectors and batches.",
+      `${op}: both arguments must be ${ndim === 2 ? "2-D matrices" : "1-D vectors"}, got shapes ${
+        shapeStr(x.shape)
+      } and ${shapeStr(y.shape)}. ${fix}`,
     );
   }
+}
+
+export function mm(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promoted("mm", a, b);
+  checkRanks("mm", x, y, 2, "Use matmul() for vectors and batches.");
   if (x.shape[1] !== y.shape[0]) throw mismatch("mm", x, y, x.shape[1], y.shape[0]);
   return matmul(x, y);
 }
 
 export function dot(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = promoted("dot", a, b);
-  if (x.ndim !== 1 || y.ndim !== 1) {
-    throw new Error(
-      `dot: both arguments must be 1-D vectors, got shapes ${shapeStr(x.shape)} and ${
-        shapeStr(y.shape)
-      }. Use matmul() for matrices, or flatten() them first.`,
-    );
-  }
+  checkRanks("dot", x, y, 1, "Use matmul() for matrices, or flatten() them first.");
   if (x.shape[0] !== y.shape[0]) {
     throw new Error(
       `dot: the vectors have different lengths, ${x.shape[0]} and ${y.shape[0]}; ` +
@@ -222,12 +220,6 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
 
 export function outer(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = promoted("outer", a, b);
-  if (x.ndim !== 1 || y.ndim !== 1) {
-    throw new Error(
-      `outer: both arguments must be 1-D vectors, got shapes ${shapeStr(x.shape)} and ${
-        shapeStr(y.shape)
-      }. flatten() them first.`,
-    );
-  }
+  checkRanks("outer", x, y, 1, "flatten() them first.");
   return mul(unsqueeze(x, 1), unsqueeze(y, 0));
 }

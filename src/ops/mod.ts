@@ -68,26 +68,8 @@ export { norm } from "./norm.ts";
 export { type ValuesIndices } from "./values_indices.ts";
 export { logSoftmax, softmax } from "./softmax.ts";
 export { dot, matmul, type MatmulOptions, mm, outer } from "./matmul.ts";
-export {
-  celu,
-  elu,
-  type EluOptions,
-  gelu,
-  type GeluOptions,
-  hardsigmoid,
-  hardswish,
-  hardtanh,
-  type HardtanhOptions,
-  logsigmoid,
-  mish,
-  prelu,
-  relu6,
-  selu,
-  silu,
-  softplus,
-  type SoftplusOptions,
-  softsign,
-} from "./activation.ts";
+// activation.ts exports nothing but the public activations (silu, gelu, elu, ... prelu).
+export * from "./activation.ts";
 export { addmm, type AddmmOptions, baddbmm, bmm } from "./products.ts";
 export { einsum } from "./einsum.ts";
 export { cdist, type CdistOptions } from "./cdist.ts";

@@ -21,6 +21,11 @@ export function fromStorage(
   return new Tensor(storage, shape, dtype, device);
 }
 
+/** A new tensor over fresh storage in x's shape, dtype and device (e.g. a scatter's result). */
+export function likeOf(x: Tensor, storage: Storage): Tensor {
+  return fromStorage(storage, x.shape, x.dtype, x.device);
+}
+
 /** Converts a number / nested array to a tensor on `like`'s device (keeps tensors as they are). */
 export function asTensor(x: TensorLike, like?: Tensor, dtype?: DType): Tensor {
   if (x instanceof Tensor) return x;
@@ -85,7 +90,7 @@ export function shapeArgs(args: readonly (number | readonly number[])[]): number
 }
 
 export function onesLikeOf(t: Tensor): Tensor {
-  return fromStorage(getBackend(t.device).full(t.numel(), 1, t.dtype), t.shape, t.dtype, t.device);
+  return likeOf(t, getBackend(t.device).full(t.numel(), 1, t.dtype));
 }
 
 export function zerosOf(shape: readonly number[], dtype: DType, device: Device): Tensor {

@@ -69,10 +69,22 @@ function scalars(op: string, options: AddmmOptions | undefined): [number, number
 }
 
 /**
- * beta·input + alpha·(x @ y), with input broadcast to the product's shape. One node: its
- * backward gives input beta·g (zeros with beta = 0, as torch), x and y alpha·g's products.
+ * beta·input + alpha·(a @ b), with input broadcast to the product's shape, after `check`
+ * of the factors. One node: its backward gives input beta·g (zeros with beta = 0, as torch),
+ * x and y alpha·g's products.
  */
-function fusedAdd(op: string, input: Tensor, x: Tensor, y: Tensor, beta: number, alpha: number) {
+function fusedAdd(
+  op: "addmm" | "baddbmm",
+  input_: TensorLike,
+  a: TensorLike,
+  b: TensorLike,
+  options: AddmmOptions | undefined,
+  check: (op: string, x: Tensor, y: Tensor) => void,
+): Tensor {
+  const [beta, alpha] = scalars(op, options);
+  const [x, y] = pair(op, a, b);
+  check(op, x, y);
+  const input = asTensor(input_, x);
   const prodShape = [...x.shape.slice(0, -1), y.shape[y.ndim - 1]];
   const shape = broadcastShapes(op, input.shape, prodShape);
   if (!sameShape(shape, prodShape)) {
@@ -103,6 +115,24 @@ function fusedAdd(op: string, input: Tensor, x: Tensor, y: Tensor, beta: number,
   }, [x, y]);
 }
 
+/** Checks two matrices [n, m] and [m, p] (addmm's). */
+function checkMatrices(op: string, x: Tensor, y: Tensor): void {
+  if (x.ndim !== 2 || y.ndim !== 2) {
+    throw new Error(
+      `${op}: m1 and m2 must be 2-D matrices, got shapes ${shapeStr(x.shape)} and ${
+        shapeStr(y.shape)
+      }. Use baddbmm() for batches, or matmul() with add() for other ranks.`,
+    );
+  }
+  if (x.shape[1] !== y.shape[0]) {
+    throw new Error(
+      `${op}: cannot multiply ${x.shape.join("x")} by ${y.shape.join("x")} (inner dimensions ${
+        x.shape[1]
+      } and ${y.shape[0]} differ). Transpose one (m.T) if you meant that.`,
+    );
+  }
+}
+
 /** beta·input + alpha·(m1 @ m2) for matrices m1 [n, m] and m2 [m, p]. */
 export function addmm(
   input: TensorLike,
@@ -110,23 +140,7 @@ export function addmm(
   m2: TensorLike,
   options?: AddmmOptions,
 ): Tensor {
-  const [beta, alpha] = scalars("addmm", options);
-  const [x, y] = pair("addmm", m1, m2);
-  if (x.ndim !== 2 || y.ndim !== 2) {
-    throw new Error(
-      `addmm: m1 and m2 must be 2-D matrices, got shapes ${shapeStr(x.shape)} and ${
-        shapeStr(y.shape)
-      }. Use baddbmm() for batches, or matmul() with add() for other ranks.`,
-    );
-  }
-  if (x.shape[1] !== y.shape[0]) {
-    throw new Error(
-      `addmm: cannot multiply ${x.shape.join("x")} by ${y.shape.join("x")} (inner dimensions ${
-        x.shape[1]
-      } and ${y.shape[0]} differ). Transpose one (m.T) if you meant that.`,
-    );
-  }
-  return fusedAdd("addmm", asTensor(input, x), x, y, beta, alpha);
+  return fusedAdd("addmm", input, m1, m2, options, checkMatrices);
 }
 
 /** beta·input + alpha·bmm(batch1, batch2), input broadcast to [B, n, p]. */
@@ -136,8 +150,5 @@ export function baddbmm(
   batch2: TensorLike,
   options?: AddmmOptions,
 ): Tensor {
-  const [beta, alpha] = scalars("baddbmm", options);
-  const [x, y] = pair("baddbmm", batch1, batch2);
-  checkBatches("baddbmm", x, y);
-  return fusedAdd("baddbmm", asTensor(input, x), x, y, beta, alpha);
+  return fusedAdd("baddbmm", input, batch1, batch2, options, checkBatches);
 }

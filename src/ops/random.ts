@@ -32,6 +32,19 @@ function genOpts(op: string, opts: GeneratorOptions | undefined): GeneratorOptio
   return checkOptions(op, opts, ["generator"]);
 }
 
+/** An in-place float fill's checks: its options, x floating point, the finite number args. */
+function fillArgs(
+  op: string,
+  x: Tensor,
+  opts: GeneratorOptions | undefined,
+  args: Record<string, number> = {},
+): Generator | undefined {
+  const { generator } = genOpts(op, opts);
+  floatOnly(op, x);
+  for (const [name, v] of Object.entries(args)) finiteArg(op, name, v);
+  return generator;
+}
+
 /** Uniform [0, 1) samples in `shape` on `like`'s device (float64 stays float64 on the CPU). */
 function uniformOn(shape: readonly number[], like: Tensor, dtype: DType, g?: Generator): Tensor {
   return rand([...shape], { dtype, device: like.device, generator: g });
@@ -54,10 +67,7 @@ function finiteArg(op: string, name: string, v: number): void {
 
 /** Fills x in place with uniform samples in [from, to). */
 export function uniform_(x: Tensor, from = 0, to_ = 1, opts?: GeneratorOptions): Tensor {
-  const { generator } = genOpts("uniform_", opts);
-  floatOnly("uniform_", x);
-  finiteArg("uniform_", "from", from);
-  finiteArg("uniform_", "to", to_);
+  const generator = fillArgs("uniform_", x, opts, { from, to: to_ });
   if (from > to_) {
     throw new Error(
       `uniform_: expects a [from, to) range, but found from=${from} > to=${to_}. Swap them.`,
@@ -70,10 +80,7 @@ export function uniform_(x: Tensor, from = 0, to_ = 1, opts?: GeneratorOptions):
 
 /** Fills x in place with normal samples of the given mean and standard deviation. */
 export function normal_(x: Tensor, mean = 0, std = 1, opts?: GeneratorOptions): Tensor {
-  const { generator } = genOpts("normal_", opts);
-  floatOnly("normal_", x);
-  finiteArg("normal_", "mean", mean);
-  finiteArg("normal_", "std", std);
+  const generator = fillArgs("normal_", x, opts, { mean, std });
   if (std < 0) throw new Error(`normal_: expects std >= 0.0, but found std ${std}.`);
   const z = randn([...x.shape], { dtype: x.dtype, device: x.device, generator });
   assignInPlace("normal_", x, noGrad(() => add(mul(z, std), mean)));
@@ -82,8 +89,7 @@ export function normal_(x: Tensor, mean = 0, std = 1, opts?: GeneratorOptions): 
 
 /** Fills x in place with exponential samples of rate lambd (density lambd·exp(−lambd·x)). */
 export function exponential_(x: Tensor, lambd = 1, opts?: GeneratorOptions): Tensor {
-  const { generator } = genOpts("exponential_", opts);
-  floatOnly("exponential_", x);
+  const generator = fillArgs("exponential_", x, opts);
   if (typeof lambd !== "number" || Number.isNaN(lambd) || lambd < 0) {
     throw new Error(`exponential_: expects lambda >= 0.0, but found lambda=${lambd}.`);
   }
@@ -235,18 +241,19 @@ export function multinomial(
   }
   const rows = p.ndim === 1 ? 1 : p.shape[0];
   const p2 = reshape(p.detach(), [rows, c]);
-  const out = p._backend.readSync
-    ? multinomialHost(p2, numSamples, replacement, o.generator)
-    : multinomialDevice(p2, numSamples, replacement, o.generator);
+  const draw = { n: numSamples, replacement, g: o.generator };
+  const out = p._backend.readSync ? multinomialHost(p2, draw) : multinomialDevice(p2, draw);
   return p.ndim === 1 ? squeeze(out, 0) : out;
 }
 
-function multinomialHost(
-  p: Tensor,
-  n: number,
-  replacement: boolean,
-  g: Generator | undefined,
-): Tensor {
+/** multinomial's draw from rows of weights [rows, c]: n samples per row. */
+interface Draw {
+  n: number;
+  replacement: boolean;
+  g: Generator | undefined;
+}
+
+function multinomialHost(p: Tensor, { n, replacement, g }: Draw): Tensor {
   const [rows, c] = p.shape;
   const v = Float64Array.from(p.contiguous()._values());
   const out = new Array<number>(rows * n);
@@ -309,12 +316,7 @@ function multinomialHost(
  * or below a uniform; without, the exponential race (the top numSamples of log(u)/p).
  * Weights are not validated here (that needs a readback).
  */
-function multinomialDevice(
-  p: Tensor,
-  n: number,
-  replacement: boolean,
-  g: Generator | undefined,
-): Tensor {
+function multinomialDevice(p: Tensor, { n, replacement, g }: Draw): Tensor {
   const [rows, c] = p.shape;
   return noGrad(() => {
     if (replacement) {

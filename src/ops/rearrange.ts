@@ -4,11 +4,11 @@
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { normalizeDim, normalizeDims, shapeStr } from "../core/shape.ts";
+import { contiguousStrides, normalizeDim, normalizeDims, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
 import { asTensor } from "./operand.ts";
 import { clone } from "./copy.ts";
-import { expand, permute, reshape, squeeze, transpose, view } from "./view.ts";
+import { expand, layoutView, permute, reshape, squeeze, transpose, view } from "./view.ts";
 import { narrow } from "./indexing.ts";
 import { cat } from "./join.ts";
 
@@ -156,22 +156,11 @@ export function unflatten(input: TensorLike, dim: number, sizes: readonly number
     );
   }
   if (x.ndim === 0) return reshape(x, full);
-  const stride = x.strides[d];
-  const strides: number[] = [];
-  let s = stride;
-  for (let i = full.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= full[i];
-  }
+  // The new dims split dim d's stride as a contiguous block of shape `full` would.
+  const strides = contiguousStrides(full).map((s) => s * x.strides[d]);
   const shape = [...x.shape.slice(0, d), ...full, ...x.shape.slice(d + 1)];
   const allStrides = [...x.strides.slice(0, d), ...strides, ...x.strides.slice(d + 1)];
-  const inShape = x.shape;
-  return record(
-    x._view(shape, allStrides, x.offset),
-    "UnflattenBackward",
-    [x],
-    (g) => [reshape(g, inShape)],
-  );
+  return layoutView(x, shape, allStrides, x.offset, "UnflattenBackward");
 }
 
 /** The slices along dim, each a view without that dim. */

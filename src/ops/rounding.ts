@@ -3,12 +3,13 @@
  * floorDivide, with PyTorch's dtype and sign rules.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
-import type { UnaryOp } from "../backend/backend.ts";
+import type { BinaryOp, UnaryOp } from "../backend/backend.ts";
 import type { DType } from "../core/dtype.ts";
 import { isFloat } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
+import type { BackwardFn } from "../autograd/node.ts";
 import { asTensor, zerosOf } from "./operand.ts";
-import { apply } from "./unary.ts";
+import { apply, backwardName } from "./unary.ts";
 import { arith, div, mul } from "./binary.ts";
 import { clone } from "./copy.ts";
 
@@ -22,9 +23,9 @@ function whole(op: UnaryOp, name: string, input: TensorLike, params?: number[]):
   }
   if (!isFloat(x.dtype)) return clone(x);
   const shape = x.shape;
-  const grad = `${name[0].toUpperCase()}${name.slice(1)}Backward`;
   // Piecewise constant: the derivative is zero everywhere it exists, as PyTorch defines it.
-  return apply(op, x, x.dtype, grad, (g) => [zerosOf(shape, g.dtype, g.device)], "none", params);
+  const zeros: BackwardFn = (g) => [zerosOf(shape, g.dtype, g.device)];
+  return apply(op, x, x.dtype, backwardName(name), zeros, "none", params);
 }
 
 export function floor(input: TensorLike): Tensor {
@@ -86,38 +87,37 @@ const noBool = (op: string) => (d: DType): DType => {
 };
 
 /**
+ * a - q(a, b) * b for a rounded quotient q: the gradient is g for a and -g * q(a, b) for b
+ * (q taken on detached operands: it is piecewise constant).
+ */
+function modulo(
+  op: BinaryOp,
+  a: TensorLike,
+  b: TensorLike,
+  q: (a: Tensor, b: Tensor) => Tensor,
+): Tensor {
+  return arith(
+    op,
+    a,
+    b,
+    backwardName(op),
+    (g, x, y, _out, need) => [g, need.y ? mul(g, q(x.detach(), y.detach())).mul(-1) : null],
+    (need) => ({ x: need.y, y: need.y }),
+    noBool(op),
+  );
+}
+
+/**
  * Python's modulo: a - floor(a / b) * b, so the result takes the divisor's sign
  * (remainder(-3, 2) = 1). Integer division by zero raises on the CPU.
  */
 export function remainder(a: TensorLike, b: TensorLike): Tensor {
-  return arith(
-    "remainder",
-    a,
-    b,
-    "RemainderBackward",
-    (g, x, y, _out, need) => [
-      g,
-      need.y ? mul(g, floorDivide(x.detach(), y.detach())).mul(-1) : null,
-    ],
-    (need) => ({ x: need.y, y: need.y }),
-    noBool("remainder"),
-  );
+  return modulo("remainder", a, b, floorDivide);
 }
 
 /** C's fmod: a - trunc(a / b) * b, so the result takes the dividend's sign (fmod(-3, 2) = -1). */
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
-  return arith(
-    "fmod",
-    a,
-    b,
-    "FmodBackward",
-    (g, x, y, _out, need) => [
-      g,
-      need.y ? mul(g, trunc(div(x.detach(), y.detach()))).mul(-1) : null,
-    ],
-    (need) => ({ x: need.y, y: need.y }),
-    noBool("fmod"),
-  );
+  return modulo("fmod", a, b, (x, y) => trunc(div(x, y)));
 }
 
 /**

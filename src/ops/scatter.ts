@@ -3,10 +3,10 @@ import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { broadcastShapes, normalizeDim, sameShape, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
-import { asTensor, fromStorage, zerosOf } from "./operand.ts";
+import { asTensor, likeOf, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { expand, reshape } from "./view.ts";
-import { gather, indexSelect, intIndex, scatterAdd } from "./gather.ts";
+import { gather, indexList, indexSelect, indexSource, intIndex, scatterAdd } from "./gather.ts";
 import { index } from "./indexing.ts";
 
 export interface ScatterOptions {
@@ -57,12 +57,7 @@ export function scatter(
   const sv = s.ndim === idx.ndim ? s : expand(s, idx.shape);
   if (reduce === "add") return scatterAdd(x, d, idx, sv);
   const mode = reduce === "multiply" ? "multiply" : "none";
-  const out = fromStorage(
-    x._backend.scatter(x, d, idx, sv, mode),
-    x.shape,
-    x.dtype,
-    x.device,
-  );
+  const out = likeOf(x, x._backend.scatter(x, d, idx, sv, mode));
   const inputs = full ? [x, s] : [x];
   if (mode === "multiply") {
     return record(out, "ScatterReduceBackward", inputs, () => {
@@ -87,22 +82,9 @@ export function indexCopy(
 ): Tensor {
   const x = asTensor(input);
   const d = normalizeDim("indexCopy", dim, x.ndim);
-  const idx = intIndex("indexCopy", index_, x);
-  if (idx.ndim > 1) {
-    throw new Error(
-      `indexCopy: index must be 1-D (or a scalar), got shape ${shapeStr(idx.shape)}.`,
-    );
-  }
-  const src = to(asTensor(source, x), x.dtype);
-  const expected = [...x.shape];
-  if (x.ndim > 0) expected[d] = idx.numel();
-  if (!sameShape(src.shape, expected)) {
-    throw new Error(
-      `indexCopy: source has shape ${shapeStr(src.shape)} but must be ${shapeStr(expected)} ` +
-        `(the tensor's shape with dim ${d} the length of the index).`,
-    );
-  }
-  const out = fromStorage(x._backend.indexCopy(x, d, idx, src), x.shape, x.dtype, x.device);
+  const idx = indexList("indexCopy", index_, x);
+  const src = indexSource("indexCopy", x, d, idx, source);
+  const out = likeOf(x, x._backend.indexCopy(x, d, idx, src));
   const srcShape = src.shape;
   return record(out, "IndexCopyBackward", [x, src], (g, [i]) => [
     indexCopy(g, d, i, zerosOf(srcShape, g.dtype, g.device)),

@@ -7,7 +7,7 @@ import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { checkOptions } from "../core/options.ts";
-import { asTensor, fromStorage, zerosOf } from "./operand.ts";
+import { asTensor, fromStorage, likeOf, zerosOf } from "./operand.ts";
 import { reshape, squeeze } from "./view.ts";
 import { narrow } from "./indexing.ts";
 import { scatterAdd } from "./gather.ts";
@@ -35,7 +35,7 @@ export function sortAlong(x: Tensor, d: number, descending: boolean): [Tensor, T
   }
   const [vs, is] = x._backend.sort(x, d, descending);
   const indices = fromStorage(is, x.shape, "int32", x.device);
-  const values = fromStorage(vs, x.shape, x.dtype, x.device);
+  const values = likeOf(x, vs);
   const shape = x.shape, dtype = x.dtype, device = x.device;
   record(values, "SortBackward", [x], (g, [idx]) => [
     scatterAdd(zerosOf(shape, dtype, device), d, idx, g),
@@ -43,16 +43,18 @@ export function sortAlong(x: Tensor, d: number, descending: boolean): [Tensor, T
   return [values, indices];
 }
 
-function sortArgs(
+/** x sorted for sort and argsort, given `{ dim, descending }` or torch's positional form. */
+function sortBy(
   op: string,
+  input: TensorLike,
   dimOrOptions: number | SortOptions | undefined,
   descending: boolean | undefined,
-): { dim: number; descending: boolean } {
-  if (typeof dimOrOptions === "object") {
-    const o = checkOptions(op, dimOrOptions, ["dim", "descending", "stable"]);
-    return { dim: o.dim ?? -1, descending: o.descending ?? false };
-  }
-  return { dim: dimOrOptions ?? -1, descending: descending ?? false };
+): [Tensor, Tensor] {
+  const x = asTensor(input);
+  const o = typeof dimOrOptions === "object"
+    ? checkOptions(op, dimOrOptions, ["dim", "descending", "stable"])
+    : { dim: dimOrOptions, descending };
+  return sortAlong(x, normalizeDim(op, o.dim ?? -1, x.ndim), o.descending ?? false);
 }
 
 /**
@@ -64,10 +66,7 @@ export function sort(
   dimOrOptions?: number | SortOptions,
   descending?: boolean,
 ): ValuesIndices {
-  const x = asTensor(input);
-  const a = sortArgs("sort", dimOrOptions, descending);
-  const [values, indices] = sortAlong(x, normalizeDim("sort", a.dim, x.ndim), a.descending);
-  return valuesIndices(values, indices);
+  return valuesIndices(...sortBy("sort", input, dimOrOptions, descending));
 }
 
 export function argsort(
@@ -75,9 +74,7 @@ export function argsort(
   dimOrOptions?: number | SortOptions,
   descending?: boolean,
 ): Tensor {
-  const x = asTensor(input);
-  const a = sortArgs("argsort", dimOrOptions, descending);
-  return sortAlong(x, normalizeDim("argsort", a.dim, x.ndim), a.descending)[1];
+  return sortBy("argsort", input, dimOrOptions, descending)[1];
 }
 
 /** Sorts along the first dim (values only), as torch.msort. */

@@ -23,10 +23,25 @@ export function apply(
   return record(out, name, [x], backward, saved);
 }
 
-const float = (x: TensorLike) => {
-  const t = asTensor(x);
-  return { t, dt: floatTypeFor(t.dtype) };
-};
+/** PyTorch's grad_fn name for an op: "log1p" -> "Log1pBackward". */
+export function backwardName(op: string): string {
+  return `${op[0].toUpperCase()}${op.slice(1)}Backward`;
+}
+
+/**
+ * A float-valued function of one tensor (integers and bool give float32, as PyTorch): one
+ * kernel, recorded as backwardName(op) with `backward` receiving the saved input or output.
+ */
+export function floatUnary(
+  op: UnaryOp,
+  input: TensorLike,
+  backward: BackwardFn,
+  save: "input" | "output",
+  params?: number[],
+): Tensor {
+  const t = asTensor(input);
+  return apply(op, t, floatTypeFor(t.dtype), backwardName(op), backward, save, params);
+}
 
 export function neg(input: TensorLike): Tensor {
   const x = asTensor(input);
@@ -40,36 +55,29 @@ export function neg(input: TensorLike): Tensor {
 }
 
 export function exp(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("exp", t, dt, "ExpBackward", (g, [y]) => [mul(g, y)], "output");
+  return floatUnary("exp", input, (g, [y]) => [mul(g, y)], "output");
 }
 
 export function log(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("log", t, dt, "LogBackward", (g, [x]) => [div(g, x)], "input");
+  return floatUnary("log", input, (g, [x]) => [div(g, x)], "input");
 }
 
 export function log1p(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("log1p", t, dt, "Log1pBackward", (g, [x]) => [div(g, add(x, 1))], "input");
+  return floatUnary("log1p", input, (g, [x]) => [div(g, add(x, 1))], "input");
 }
 
 /** The Gauss error function (exact GELU needs it); d/dx erf(x) = 2/√π·exp(-x²). */
 export function erf(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
+  return floatUnary(
     "erf",
-    t,
-    dt,
-    "ErfBackward",
+    input,
     (g, [x]) => [mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)))],
     "input",
   );
 }
 
 export function sqrt(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("sqrt", t, dt, "SqrtBackward", (g, [y]) => [div(g, mul(y, 2))], "output");
+  return floatUnary("sqrt", input, (g, [y]) => [div(g, mul(y, 2))], "output");
 }
 
 export function abs(input: TensorLike): Tensor {
@@ -98,30 +106,19 @@ export function sign(input: TensorLike): Tensor {
 }
 
 export function sin(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("sin", t, dt, "SinBackward", (g, [x]) => [mul(g, cos(x))], "input");
+  return floatUnary("sin", input, (g, [x]) => [mul(g, cos(x))], "input");
 }
 
 export function cos(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("cos", t, dt, "CosBackward", (g, [x]) => [neg(mul(g, sin(x)))], "input");
+  return floatUnary("cos", input, (g, [x]) => [neg(mul(g, sin(x)))], "input");
 }
 
 export function tanh(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply("tanh", t, dt, "TanhBackward", (g, [y]) => [mul(g, sub(1, mul(y, y)))], "output");
+  return floatUnary("tanh", input, (g, [y]) => [mul(g, sub(1, mul(y, y)))], "output");
 }
 
 export function sigmoid(input: TensorLike): Tensor {
-  const { t, dt } = float(input);
-  return apply(
-    "sigmoid",
-    t,
-    dt,
-    "SigmoidBackward",
-    (g, [y]) => [mul(g, mul(y, sub(1, y)))],
-    "output",
-  );
+  return floatUnary("sigmoid", input, (g, [y]) => [mul(g, mul(y, sub(1, y)))], "output");
 }
 
 export function relu(input: TensorLike): Tensor {
@@ -137,12 +134,9 @@ export function relu(input: TensorLike): Tensor {
 }
 
 export function leakyRelu(input: TensorLike, negativeSlope = 0.01): Tensor {
-  const { t, dt } = float(input);
-  return apply(
+  return floatUnary(
     "leakyRelu",
-    t,
-    dt,
-    "LeakyReluBackward",
+    input,
     // g * slope keeps g's dtype; where(c, 1, slope) would round the slope to float32 first.
     (g, [x]) => [where(gt(x, 0), g, mul(g, negativeSlope))],
     "input",

@@ -1,7 +1,13 @@
 /** View ops: new shape/strides over the same storage, each with its backward rule. */
 import type { Tensor } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
-import { inferShape, normalizeDim, normalizeDims, shapeStr } from "../core/shape.ts";
+import {
+  contiguousStrides,
+  inferShape,
+  normalizeDim,
+  normalizeDims,
+  shapeStr,
+} from "../core/shape.ts";
 import { contiguous } from "./copy.ts";
 import { sumTo } from "./reduce.ts";
 
@@ -26,13 +32,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 
 /** A contiguous `base` seen with a new shape; the gradient is reshaped back to `input`'s. */
 function viewOf(base: Tensor, shape: readonly number[], name: string, input: Tensor): Tensor {
-  const strides: number[] = [];
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  const out = base._view(shape, strides, base.offset);
+  const out = base._view(shape, contiguousStrides(shape), base.offset);
   const inShape = input.shape;
   return record(out, name, [input], (g) => [reshape(g, inShape)]);
 }
@@ -70,8 +70,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return layoutView(x, shape, strides, x.offset, "UnsqueezeBackward");
 }
 
-/** A view whose gradient only needs reshaping back (squeeze, unsqueeze). */
-function layoutView(
+/** A view whose gradient only needs reshaping back (squeeze, unsqueeze, unflatten). */
+export function layoutView(
   x: Tensor,
   shape: number[],
   strides: number[],
