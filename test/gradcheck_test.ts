@@ -9,7 +9,6 @@ import {
   autograd,
   cat,
   dot,
-  enableGrad,
   gather,
   Generator,
   gradcheck,
@@ -21,7 +20,6 @@ import {
   maximum,
   minimum,
   mm,
-  noGrad,
   outer,
   pow,
   randn,
@@ -32,29 +30,10 @@ import {
   tensor,
   where,
 } from "gradiente";
+// inputs(seed): seeded float64 inputs that require grad (r.randn, r.pos, r.away).
+import { fixed, gradInputs as inputs, vjp } from "./grad_helpers.ts";
 
 type Fn = (...xs: Tensor[]) => Tensor | readonly Tensor[];
-
-/** Seeded float64 inputs that require grad. */
-function inputs(seed: number) {
-  const gen = new Generator(seed);
-  const make = (shape: number[], f: (t: Tensor) => Tensor = (t) => t) =>
-    noGrad(() => f(randn(shape, { dtype: "float64", generator: gen })).contiguous())
-      .requiresGrad_();
-  return {
-    /** Standard normal values. */
-    randn: (...shape: number[]) => make(shape),
-    /** Values in [0.5, ~3): safe for log, sqrt, div and pow bases. */
-    pos: (...shape: number[]) => make(shape, (t) => t.abs().add(0.5)),
-    /** Normal values pushed at least 0.2 away from 0: safe for abs, sign, relu. */
-    away: (...shape: number[]) => make(shape, (t) => t.add(t.sign().mul(0.2))),
-  };
-}
-
-/** A fixed float64 tensor that requires grad. */
-function fixed(values: number | number[] | number[][]): Tensor {
-  return tensor(values, { dtype: "float64", requiresGrad: true });
-}
 
 /**
  * gradcheck, after making sure every float output really is part of the graph (gradcheck
@@ -518,16 +497,6 @@ Deno.test("gradcheck: composites through non-contiguous views and 0-d tensors", 
   check((t) => t.T.contiguous().mul(2), [r.randn(2, 3)]);
   check((t) => t.clone().mul(t), [r.randn()]);
 });
-
-/**
- * The gradient function itself, as a function of x and of the incoming gradient v: its
- * gradcheck tests each backward rule's own backward (createGraph), so higher-order gradients
- * are right for every op family.
- */
-function vjp(f: (x: Tensor) => Tensor): (x: Tensor, v: Tensor) => Tensor {
-  return (x, v) =>
-    enableGrad(() => autograd.grad(f(x), x, { gradOutputs: [v], createGraph: true })[0]!);
-}
 
 Deno.test("gradcheck of the gradient (double backward) for every op family", () => {
   const r = inputs(23);

@@ -6,19 +6,16 @@
 import assert from "node:assert/strict";
 import { checkCases, type OpTable } from "./op_cases.ts";
 import { throwsWith } from "./helpers.ts";
+import { checkGrad as check, gradInputs, vjp } from "./grad_helpers.ts";
 import {
   addmm,
-  autograd,
   baddbmm,
   bmm,
   cdist,
   celu,
   einsum,
   elu,
-  enableGrad,
   gelu,
-  Generator,
-  gradcheck,
   hardsigmoid,
   hardswish,
   hardtanh,
@@ -26,7 +23,6 @@ import {
   matmul,
   mish,
   nn,
-  noGrad,
   prelu,
   randn,
   relu6,
@@ -71,23 +67,8 @@ checkCases("ops_activations.json", table, { gpuRtol: 1e-3, gpuAtol: 1e-4 });
 
 // ---- gradcheck -------------------------------------------------------------------------
 
-function inputs(seed: number) {
-  const gen = new Generator(seed);
-  return (...shape: number[]) =>
-    noGrad(() => randn(shape, { dtype: "float64", generator: gen }).mul(2).contiguous())
-      .requiresGrad_();
-}
-
-function check(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[]): void {
-  assert.ok(fn(...xs).requiresGrad, "the output is not part of the graph");
-  assert.equal(gradcheck(fn, xs), true);
-}
-
-/** The gradient as a function of x and of the incoming gradient v (tests double backward). */
-function vjp(f: (x: Tensor) => Tensor): (x: Tensor, v: Tensor) => Tensor {
-  return (x, v) =>
-    enableGrad(() => autograd.grad(f(x), x, { gradOutputs: [v], createGraph: true })[0]!);
-}
+/** Seeded float64 inputs of standard deviation 2 that require grad: `inputs(1)(2, 3)`. */
+const inputs = (seed: number) => gradInputs(seed).from((t) => t.mul(2));
 
 const SMOOTH: [string, (x: Tensor) => Tensor][] = [
   ["silu", silu],

@@ -17,7 +17,6 @@ import {
   clampMax,
   clampMin,
   cosh,
-  enableGrad,
   exp2,
   expm1,
   floor,
@@ -56,6 +55,8 @@ import {
   webgpu,
 } from "gradiente";
 import { checkCases, type OpFn, type OpTable } from "./op_cases.ts";
+import { throwsWith } from "./helpers.ts";
+import { checkGrad as check, gradInputs, vjp } from "./grad_helpers.ts";
 
 const un = (f: (x: Tensor) => Tensor): OpFn => ([x]) => f(x);
 /** A binary op whose second operand is a tensor input or, in "by a number" cases, an arg. */
@@ -173,50 +174,40 @@ Deno.test("elementwise: round is half to even and keeps -0, floor/ceil of -0 too
 
 // ---- gradcheck ---------------------------------------------------------------------------
 
-/** Seeded float64 inputs that require grad. */
+/** Seeded float64 inputs that require grad (gradInputs', with `unit` and a wider `away`). */
 function inputs(seed: number) {
-  const gen = new Generator(seed);
-  const make = (shape: number[], f: (t: Tensor) => Tensor) =>
-    noGrad(() => f(randn(shape, { dtype: "float64", generator: gen })).contiguous())
-      .requiresGrad_();
+  const r = gradInputs(seed);
   return {
-    randn: (...shape: number[]) => make(shape, (t) => t),
-    /** In (0.5, ~3). */
-    pos: (...shape: number[]) => make(shape, (t) => t.abs().add(0.5)),
+    ...r,
     /** In (-0.9, 0.9): inside asin, acos and atanh's domain. */
-    unit: (...shape: number[]) => make(shape, (t) => t.tanh().mul(0.9)),
+    unit: r.from((t) => t.tanh().mul(0.9)),
     /** At least 0.5 away from 0, either sign. */
-    away: (...shape: number[]) => make(shape, (t) => t.add(t.sign().mul(0.5))),
+    away: r.from((t) => t.add(t.sign().mul(0.5))),
   };
 }
 
 const SHAPES = [[2, 3], [4], []];
 
-function check(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[]): void {
-  const out = fn(...xs);
-  assert.ok(out.requiresGrad, "output is not in the graph");
-  assert.equal(gradcheck(fn, xs), true);
-}
+const tanHalf = (x: Tensor) => tan(x.mul(0.5));
+const acoshAbove1 = (x: Tensor) => acosh(x.add(1));
+/** The float functions of one tensor, by the inputs (of `inputs`) they are smooth on. */
+const FLOAT_FNS: Record<"randn" | "pos" | "unit" | "away", ((x: Tensor) => Tensor)[]> = {
+  randn: [square, exp2, expm1, tanHalf, atan, sinh, cosh, asinh],
+  pos: [rsqrt, log2, log10, acoshAbove1],
+  unit: [asin, acos, atanh],
+  away: [reciprocal],
+};
 
 Deno.test("gradcheck: unary float functions, several shapes", () => {
   const r = inputs(12);
   const cases: [string, (x: Tensor) => Tensor, (...s: number[]) => Tensor][] = [
-    ["reciprocal", reciprocal, r.away],
-    ["rsqrt", rsqrt, r.pos],
-    ["square", square, r.randn],
-    ["exp2", exp2, r.randn],
-    ["expm1", expm1, r.randn],
-    ["log2", log2, r.pos],
-    ["log10", log10, r.pos],
-    ["tan", (x) => tan(x.mul(0.5)), r.randn],
-    ["asin", asin, r.unit],
-    ["acos", acos, r.unit],
-    ["atan", atan, r.randn],
-    ["sinh", sinh, r.randn],
-    ["cosh", cosh, r.randn],
-    ["asinh", asinh, r.randn],
-    ["acosh", (x) => acosh(x.add(1)), r.pos],
-    ["atanh", atanh, r.unit],
+    ...Object.entries(FLOAT_FNS).flatMap(([domain, fns]) =>
+      fns.map((f): [string, (x: Tensor) => Tensor, (...s: number[]) => Tensor] => [
+        f.name,
+        f,
+        r[domain as keyof typeof FLOAT_FNS],
+      ])
+    ),
     ["frac", (x) => frac(x.mul(0.3)), r.away],
     ["nanToNum", nanToNum, r.randn],
     ["clampMin", (x) => clampMin(x, 0.1), r.away],
@@ -283,30 +274,12 @@ Deno.test("gradcheck: lerp with a number or a tensor weight, broadcasting all th
   }
 });
 
-/** x's vector-Jacobian product as a function of x and v (createGraph): its own gradcheck. */
-function vjp(f: (x: Tensor) => Tensor): (x: Tensor, v: Tensor) => Tensor {
-  return (x, v) =>
-    enableGrad(() => autograd.grad(f(x), x, { gradOutputs: [v], createGraph: true })[0]!);
-}
-
 Deno.test("gradcheck of the gradient (double backward) of the float functions", () => {
   const r = inputs(15);
   const fns: [(x: Tensor) => Tensor, Tensor][] = [
-    [reciprocal, r.away(3)],
-    [rsqrt, r.pos(3)],
-    [exp2, r.randn(3)],
-    [expm1, r.randn(3)],
-    [log2, r.pos(3)],
-    [log10, r.pos(3)],
-    [(x) => tan(x.mul(0.5)), r.randn(3)],
-    [asin, r.unit(3)],
-    [acos, r.unit(3)],
-    [atan, r.randn(3)],
-    [sinh, r.randn(3)],
-    [cosh, r.randn(3)],
-    [asinh, r.randn(3)],
-    [(x) => acosh(x.add(1)), r.pos(3)],
-    [atanh, r.unit(3)],
+    ...Object.entries(FLOAT_FNS).flatMap(([domain, fs]) =>
+      fs.map((f): [(x: Tensor) => Tensor, Tensor] => [f, r[domain as keyof typeof FLOAT_FNS](3)])
+    ),
     [(x) => atan2(x, x.mul(x).add(1)), r.randn(3)],
     [(x) => hypot(x, x.exp()), r.randn(3)],
     [(x) => lerp(x, x.exp(), x.sigmoid()), r.randn(3)],
@@ -346,13 +319,6 @@ Deno.test("elementwise in place: floor_ ceil_ round_ trunc_ frac_ clamp_ clampMi
 });
 
 // ---- errors ------------------------------------------------------------------------------
-
-function throwsWith(f: () => unknown, ...parts: string[]) {
-  assert.throws(f, (e: Error) => {
-    for (const p of parts) assert.ok(e.message.includes(p), `"${e.message}" lacks "${p}"`);
-    return true;
-  });
-}
 
 Deno.test("elementwise errors name the op, the values and the fix", () => {
   const ints = tensor([3, 4], { dtype: "int32" });

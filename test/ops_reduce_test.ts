@@ -15,7 +15,6 @@ import {
   cummin,
   cumprod,
   cumsum,
-  enableGrad,
   Generator,
   gradcheck,
   linalg,
@@ -29,6 +28,7 @@ import {
   tensor,
   zeros,
 } from "gradiente";
+import { checkGrad as check, fixed, gradInputs as inputs, vjp } from "./grad_helpers.ts";
 import { checkCases, type OpTable } from "./op_cases.ts";
 
 /** Orders travel through JSON as "inf" / "-inf". */
@@ -58,27 +58,6 @@ const table: OpTable = {
 };
 
 checkCases("ops_reduce.json", table);
-
-function inputs(seed: number) {
-  const gen = new Generator(seed);
-  const make = (shape: number[], f: (t: Tensor) => Tensor = (t) => t) =>
-    noGrad(() => f(randn(shape, { dtype: "float64", generator: gen })).contiguous())
-      .requiresGrad_();
-  return {
-    randn: (...shape: number[]) => make(shape),
-    /** Pushed at least 0.2 away from 0, so |x| and sign are smooth there. */
-    away: (...shape: number[]) => make(shape, (t) => t.add(t.sign().mul(0.2))),
-  };
-}
-
-function fixed(values: number[] | number[][]): Tensor {
-  return tensor(values, { dtype: "float64", requiresGrad: true });
-}
-
-function check(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[]): void {
-  assert.ok(fn(...xs).requiresGrad, "output is not part of the graph");
-  assert.equal(gradcheck(fn, xs), true);
-}
 
 Deno.test("gradcheck: amax, amin (distinct values), several shapes and dims", () => {
   const r = inputs(1);
@@ -133,12 +112,6 @@ Deno.test("gradcheck: nansum, nanmean (NaNs get no gradient)", () => {
   const m = autograd.grad(nanmean(withNan, 1).sum(), withNan)[0]!;
   assert.deepEqual(m.toArray(), [[0.5, 0, 0.5], [0.5, 0.5, 0]]);
 });
-
-/** The gradient as a function of x and the incoming gradient v (its own backward, checked). */
-function vjp(f: (x: Tensor) => Tensor): (x: Tensor, v: Tensor) => Tensor {
-  return (x, v) =>
-    enableGrad(() => autograd.grad(f(x), x, { gradOutputs: [v], createGraph: true })[0]!);
-}
 
 Deno.test("gradcheck of the gradient (double backward)", () => {
   const r = inputs(5);

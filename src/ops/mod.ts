@@ -132,27 +132,6 @@ export {
   type RoundOptions,
   trunc,
 } from "./rounding.ts";
-export {
-  acos,
-  acosh,
-  asin,
-  asinh,
-  atan,
-  atan2,
-  atanh,
-  clampMax,
-  clampMin,
-  cosh,
-  exp2,
-  expm1,
-  hypot,
-  lerp,
-  log10,
-  log2,
-  reciprocal,
-  rsqrt,
-  sinh,
-  square,
-  tan,
-} from "./math.ts";
+// math.ts exports nothing but public ops (acos ... tan, lerp, clampMin, clampMax).
+export * from "./math.ts";
 export { isfinite, isinf, isnan, nanToNum, type NanToNumOptions, signbit } from "./classify.ts";

@@ -43,6 +43,17 @@ export function floatUnary(
   return apply(op, t, floatTypeFor(t.dtype), backwardName(op), backward, save, params);
 }
 
+/** As floatUnary, for a function that keeps integers integer (bool gives int32): abs, relu. */
+function arithmeticUnary(
+  op: UnaryOp,
+  input: TensorLike,
+  backward: BackwardFn,
+  save: "input" | "output" | "none",
+): Tensor {
+  const t = asTensor(input);
+  return apply(op, t, arithmeticType(t.dtype), backwardName(op), backward, save);
+}
+
 export function neg(input: TensorLike): Tensor {
   const x = asTensor(input);
   if (x.dtype === "bool") {
@@ -81,28 +92,12 @@ export function sqrt(input: TensorLike): Tensor {
 }
 
 export function abs(input: TensorLike): Tensor {
-  const x = asTensor(input);
-  return apply(
-    "abs",
-    x,
-    arithmeticType(x.dtype),
-    "AbsBackward",
-    (g, [xs]) => [mul(g, sign(xs))],
-    "input",
-  );
+  return arithmeticUnary("abs", input, (g, [xs]) => [mul(g, sign(xs))], "input");
 }
 
 export function sign(input: TensorLike): Tensor {
-  const x = asTensor(input);
-  const shape = x.shape;
-  return apply(
-    "sign",
-    x,
-    arithmeticType(x.dtype),
-    "SignBackward",
-    (g) => [zerosOf(shape, g.dtype, g.device)],
-    "none",
-  );
+  // g has the input's shape: the derivative is zero wherever it exists.
+  return arithmeticUnary("sign", input, (g) => [zerosOf(g.shape, g.dtype, g.device)], "none");
 }
 
 export function sin(input: TensorLike): Tensor {
@@ -122,15 +117,7 @@ export function sigmoid(input: TensorLike): Tensor {
 }
 
 export function relu(input: TensorLike): Tensor {
-  const x = asTensor(input);
-  return apply(
-    "relu",
-    x,
-    arithmeticType(x.dtype),
-    "ReluBackward",
-    (g, [y]) => [mul(g, gt(y, 0))],
-    "output",
-  );
+  return arithmeticUnary("relu", input, (g, [y]) => [mul(g, gt(y, 0))], "output");
 }
 
 export function leakyRelu(input: TensorLike, negativeSlope = 0.01): Tensor {
