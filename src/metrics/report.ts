@@ -6,6 +6,7 @@
 import { countsOf, labelPair, perClass } from "./classification.ts";
 import type { MetricInput } from "./input.ts";
 import { checkOptions } from "../core/options.ts";
+import { PrintsAsText } from "../display/bundle.ts";
 
 export interface ReportRow {
   precision: number;
@@ -55,7 +56,7 @@ function escapeHtml(s: string): string {
   );
 }
 
-export class ClassificationReport {
+export class ClassificationReport extends PrintsAsText {
   /** One row per class, in label order. */
   readonly rows: readonly ClassRow[];
   /** Fraction of correct predictions. */
@@ -75,6 +76,7 @@ export class ClassificationReport {
     weightedAvg: ReportRow,
     digits: number,
   ) {
+    super();
     this.rows = rows;
     this.accuracy = accuracy;
     this.macroAvg = macroAvg;
@@ -101,7 +103,7 @@ export class ClassificationReport {
   }
 
   /** The text table, laid out character for character as scikit-learn's. */
-  toString(): string {
+  override toString(): string {
     const d = this.digits;
     const width = Math.max(12, d, ...this.rows.map((r) => r.name.length));
     const num = (v: number) => " " + formatFixed(v, d).padStart(9);
@@ -149,14 +151,6 @@ export class ClassificationReport {
 
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "text/plain": this.toString(), "text/html": this.toHTML() };
-  }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.toString();
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
   }
 }
 
