@@ -3,7 +3,7 @@
  * macro and weighted averages, as a value that prints like scikit-learn's text report and
  * renders as an HTML table in notebooks.
  */
-import { countsOf, labelPair, perClass } from "./classification.ts";
+import { countsOf, labelPair, maxLabel, perClass } from "./classification.ts";
 import type { MetricInput } from "./input.ts";
 import { checkOptions } from "../core/options.ts";
 import { PrintsAsText } from "../display/bundle.ts";
@@ -169,8 +169,7 @@ export function classificationReport(
     throw new Error(`${op}: digits must be an integer in 0..20, got ${digits}.`);
   }
   const [t, p] = labelPair(op, yTrue, yPred);
-  let top = 0;
-  for (let i = 0; i < t.length; i++) top = Math.max(top, t[i], p[i]);
+  const top = maxLabel(t, p);
   if (targetNames && top >= targetNames.length) {
     throw new Error(
       `${op}: found label ${top}, but targetNames has ${targetNames.length} names ` +
