@@ -677,3 +677,33 @@ Deno.test("an optimizer-style update under noGrad between steps is fine", () => 
   close(w, [0.125, -0.25]); // w ← w - 0.25·2w = w/2, three times
   assert.throws(() => w.add_(1), /leaf/); // but not in grad mode
 });
+
+Deno.test("a view taken before a recorded in-place write refuses to take part in autograd", () => {
+  const w = tensor([5, 6], { requiresGrad: true });
+  const x = zeros([4]);
+  const before = x.index("0:3");
+  const beforeOfBefore = before.index("1:");
+  const untouched = zeros([4]);
+  const otherView = untouched.index("0:2");
+  x.at("0:2").set_(w);
+  // Its values include the write (shared memory), its history does not: PyTorch regenerates
+  // the view's history; gradiente refuses rather than give w a wrong (missing) gradient.
+  assert.deepEqual(before.toArray(), [5, 6, 0]);
+  for (const stale of [before, beforeOfBefore]) {
+    assert.throws(
+      () => stale.sum(),
+      /Sum: .*view taken before an in-place write.*Take the view again/,
+    );
+  }
+  // Reading without grad mode is fine, and so are views of other tensors.
+  assert.deepEqual(noGrad(() => before.mul(2)).toArray(), [10, 12, 0]);
+  assert.equal(otherView.sum().item(), 0);
+  // A view taken after the write carries the write's history: w gets PyTorch's gradient.
+  x.index("0:3").mul(2).sum().backward();
+  assert.deepEqual(w.grad?.toArray(), [2, 2]);
+  // Writes that autograd does not record (inside noGrad) leave earlier views usable.
+  const y = zeros([3]);
+  const yv = y.index("0:2");
+  noGrad(() => y.at(0).set_(1));
+  assert.equal(yv.sum().item(), 1);
+});

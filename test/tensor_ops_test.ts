@@ -858,3 +858,10 @@ Deno.test("max/min along a dim destructure as PyTorch's (values, indices) namedt
   assert.equal(r[1], r.indices);
   assert.deepEqual(r.indices.toArray(), [0, 1, 0]);
 });
+
+Deno.test("ValuesIndices prints as PyTorch's namedtuple, each tensor once", () => {
+  const r = tensor([[1, 5, 2], [7, 0, 3]]).max(1);
+  const shown = Deno.inspect(r);
+  assert.equal(shown, String(r));
+  assert.equal(shown, "ValuesIndices(\n  values=tensor([5., 7.]),\n  indices=tensor([1, 0]))");
+});

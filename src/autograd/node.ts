@@ -115,7 +115,20 @@ export function record(
   backward: BackwardFn,
   saved: readonly Tensor[] = [],
 ): Tensor {
-  if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return out;
+  if (!isGradEnabled()) return out;
+  // Checked before the requiresGrad test: a stale view of a tensor that now has history should
+  // itself carry a gradient, and silently having none would be just as wrong.
+  const stale = inputs.find((t) => t._staleView);
+  if (stale) {
+    const op = name.replace(/Backward\d*$/, "");
+    throw new Error(
+      `${op}: an input (shape [${stale.shape.join(", ")}]) is a view taken before an in-place ` +
+        "write that autograd recorded (x.at(...).set_(v), indexPut_) into the tensor it views; " +
+        "its values include the write but its history does not, so its gradient would be " +
+        "wrong. Take the view again after the write (e.g. x.index(...) once more).",
+    );
+  }
+  if (!inputs.some((t) => t.requiresGrad)) return out;
   out._setGradFn(new Node(name, inputs, out, backward, saved));
   return out;
 }

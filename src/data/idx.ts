@@ -78,27 +78,24 @@ function readValues(type: IdxType, view: DataView, at: number, n: number): IdxAr
       return new Uint8Array(view.buffer, view.byteOffset + at, n);
     case "int8":
       return new Int8Array(view.buffer, view.byteOffset + at, n);
-    case "int16": {
-      const out = new Int16Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt16(at + 2 * i, false);
-      return out;
-    }
-    case "int32": {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(at + 4 * i, false);
-      return out;
-    }
-    case "float32": {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + 4 * i, false);
-      return out;
-    }
-    case "float64": {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(at + 8 * i, false);
-      return out;
-    }
+    case "int16":
+      return readEach(new Int16Array(n), (i) => view.getInt16(at + 2 * i, false));
+    case "int32":
+      return readEach(new Int32Array(n), (i) => view.getInt32(at + 4 * i, false));
+    case "float32":
+      return readEach(new Float32Array(n), (i) => view.getFloat32(at + 4 * i, false));
+    case "float64":
+      return readEach(new Float64Array(n), (i) => view.getFloat64(at + 8 * i, false));
   }
+}
+
+/** Fills `out` value by value: IDX stores multi-byte values big-endian, so no typed-array view. */
+function readEach<A extends Int16Array | Int32Array | Float32Array | Float64Array>(
+  out: A,
+  get: (i: number) => number,
+): A {
+  for (let i = 0; i < out.length; i++) out[i] = get(i);
+  return out;
 }
 
 export function isGzip(bytes: Uint8Array): boolean {

@@ -16,6 +16,19 @@ interface Common {
   dtype?: DType;
 }
 
+/**
+ * Checks `options` against the Common keys and the generator's `own`; returns the generator to
+ * draw from and the dtype of the inputs.
+ */
+function commonOptions<T extends Common>(
+  op: string,
+  options: T,
+  own: readonly Exclude<keyof T & string, keyof Common>[],
+): { g: Generator; dtype: DType } {
+  checkOptions(op, options, ["generator", "dtype", ...own]);
+  return { g: options.generator ?? defaultGenerator, dtype: options.dtype ?? "float32" };
+}
+
 function positiveInt(op: string, name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) {
     throw new Error(`${op}: ${name} must be a positive integer, got ${v}.`);
@@ -67,9 +80,7 @@ export interface MakeRegressionOptions extends Common {
  */
 export function makeRegression(options: MakeRegressionOptions = {}): [Tensor, Tensor, Tensor] {
   const op = "makeRegression";
-  checkOptions(op, options, [
-    "generator",
-    "dtype",
+  const { g, dtype } = commonOptions(op, options, [
     "nSamples",
     "nFeatures",
     "nInformative",
@@ -84,8 +95,6 @@ export function makeRegression(options: MakeRegressionOptions = {}): [Tensor, Te
   }
   const noise = nonNegative(op, "noise", options.noise ?? 0);
   const bias = options.bias ?? 0;
-  const g = options.generator ?? defaultGenerator;
-  const dtype = options.dtype ?? "float32";
   const x = new Float64Array(n * f);
   for (let i = 0; i < x.length; i++) x[i] = g.nextNormal();
   const coef = new Float64Array(f);
@@ -126,9 +135,7 @@ export interface MakeBlobsOptions extends Common {
  */
 export function makeBlobs(options: MakeBlobsOptions = {}): [Tensor, Tensor, Tensor] {
   const op = "makeBlobs";
-  checkOptions(op, options, [
-    "generator",
-    "dtype",
+  const { g, dtype } = commonOptions(op, options, [
     "nSamples",
     "nFeatures",
     "centers",
@@ -137,8 +144,6 @@ export function makeBlobs(options: MakeBlobsOptions = {}): [Tensor, Tensor, Tens
     "shuffle",
   ]);
   const n = positiveInt(op, "nSamples", options.nSamples ?? 100);
-  const g = options.generator ?? defaultGenerator;
-  const dtype = options.dtype ?? "float32";
   const given = typeof options.centers === "object" ? options.centers : undefined;
   const f = given ? given[0]?.length ?? 0 : positiveInt(op, "nFeatures", options.nFeatures ?? 2);
   const k = given ? given.length : positiveInt(op, "centers", options.centers as number ?? 3);
@@ -197,7 +202,7 @@ export interface MakeMoonsOptions extends Common {
  */
 export function makeMoons(options: MakeMoonsOptions = {}): [Tensor, Tensor] {
   const op = "makeMoons";
-  checkOptions(op, options, ["generator", "dtype", "nSamples", "noise", "shuffle"]);
+  const { g, dtype } = commonOptions(op, options, ["nSamples", "noise", "shuffle"]);
   const ns = options.nSamples ?? 100;
   const [nOut, nIn] = typeof ns === "number"
     ? [Math.floor(positiveInt(op, "nSamples", ns) / 2), ns - Math.floor(ns / 2)]
@@ -208,7 +213,6 @@ export function makeMoons(options: MakeMoonsOptions = {}): [Tensor, Tensor] {
     }
   });
   const noise = nonNegative(op, "noise", options.noise ?? 0);
-  const g = options.generator ?? defaultGenerator;
   const n = nOut + nIn;
   let x: Float64Array = new Float64Array(n * 2);
   let y: Int32Array = new Int32Array(n);
@@ -225,5 +229,5 @@ export function makeMoons(options: MakeMoonsOptions = {}): [Tensor, Tensor] {
   }
   if (options.shuffle ?? true) [x, y] = shuffleRows(x, y, 2, g);
   if (noise > 0) { for (let i = 0; i < x.length; i++) x[i] += noise * g.nextNormal(); }
-  return [tensor(x, { dtype: options.dtype ?? "float32" }).reshape(n, 2), tensor(y)];
+  return [tensor(x, { dtype }).reshape(n, 2), tensor(y)];
 }

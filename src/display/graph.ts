@@ -7,7 +7,13 @@
  * Building the DOT text is pure (graphToDot); drawGraph lays it out with Graphviz compiled to
  * WebAssembly (npm @viz-js/viz), loaded on first use.
  */
-import { type Displayable, escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./bundle.ts";
+import {
+  type Displayable,
+  escapeHtml,
+  JUPYTER_DISPLAY,
+  type MimeBundle,
+  PrintsAsText,
+} from "./bundle.ts";
 import type { Node } from "../autograd/node.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { checkOptions } from "../core/options.ts";
@@ -30,6 +36,16 @@ export interface GraphOptions {
    */
   names?: Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]>;
 }
+
+/** The keys of GraphOptions, which graphToDot and drawGraph check. */
+const GRAPH_KEYS = [
+  "showValues",
+  "showGrads",
+  "showShapes",
+  "showSaved",
+  "rankdir",
+  "names",
+] as const satisfies readonly (keyof GraphOptions)[];
 
 /** What the graph holds, ready to print as DOT or as text. */
 interface GraphModel {
@@ -236,14 +252,7 @@ function modelToDot(model: GraphModel, opts: GraphOptions): string {
  * no async; values are read with item() (CPU tensors).
  */
 export function graphToDot(root: Tensor | readonly Tensor[], options: GraphOptions = {}): string {
-  checkOptions("graphToDot", options, [
-    "showValues",
-    "showGrads",
-    "showShapes",
-    "showSaved",
-    "rankdir",
-    "names",
-  ]);
+  checkOptions("graphToDot", options, GRAPH_KEYS);
   return modelToDot(buildModel(rootsOf(root), options, new Map()), options);
 }
 
@@ -252,12 +261,13 @@ function rootsOf(root: Tensor | readonly Tensor[]): readonly Tensor[] {
 }
 
 /** The drawn graph: SVG (from Graphviz), the DOT it came from, and a text form. */
-export class GraphFigure implements Displayable {
+export class GraphFigure extends PrintsAsText implements Displayable {
   readonly svg: string;
   readonly dot: string;
   readonly text: string;
 
   constructor(svg: string, dot: string, text: string) {
+    super();
     this.svg = svg;
     this.dot = dot;
     this.text = text;
@@ -273,15 +283,7 @@ export class GraphFigure implements Displayable {
     };
   }
 
-  toString(): string {
-    return this.text;
-  }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.text;
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  override toString(): string {
     return this.text;
   }
 }
@@ -323,14 +325,7 @@ export async function drawGraph(
   root: Tensor | readonly Tensor[],
   options: GraphOptions = {},
 ): Promise<GraphFigure> {
-  checkOptions("drawGraph", options, [
-    "showValues",
-    "showGrads",
-    "showShapes",
-    "showSaved",
-    "rankdir",
-    "names",
-  ]);
+  checkOptions("drawGraph", options, GRAPH_KEYS);
   const roots = rootsOf(root);
   // Read every one-element value up front, asynchronously, so tensors on any device show.
   const cache = new Map<Tensor, number>();

@@ -4,7 +4,7 @@
  * imageGrid and heatmap.
  */
 import { encode } from "fast-png";
-import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./bundle.ts";
+import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle, PrintsAsText } from "./bundle.ts";
 
 /** Row-major 8-bit pixels: 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA) channels. */
 export interface Pixels {
@@ -55,7 +55,7 @@ export function base64(bytes: Uint8Array): string {
 }
 
 /** A PNG with its size; displays as `image/png` (plus HTML when it has a richer view). */
-export class PngImage {
+export class PngImage extends PrintsAsText {
   readonly png: Uint8Array;
   readonly width: number;
   readonly height: number;
@@ -64,6 +64,7 @@ export class PngImage {
   readonly #html: string | null;
 
   constructor(pixels: Pixels, description: string, html: ((src: string) => string) | null = null) {
+    super();
     this.png = encodePng(pixels);
     this.width = pixels.width;
     this.height = pixels.height;
@@ -86,15 +87,7 @@ export class PngImage {
     return this.bundle();
   }
 
-  toString(): string {
-    return this.description;
-  }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.description;
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  override toString(): string {
     return this.description;
   }
 }

@@ -62,7 +62,8 @@ export function countsOf(t: Int32Array, p: Int32Array, k: number): Counts {
   return { k, cm, tp, predicted, support, n: t.length };
 }
 
-function maxLabel(t: Int32Array, p: Int32Array): number {
+/** The largest label in either array (0 for empty ones). */
+export function maxLabel(t: Int32Array, p: Int32Array): number {
   let m = 0;
   for (let i = 0; i < t.length; i++) m = Math.max(m, t[i], p[i]);
   return m;

@@ -3,9 +3,10 @@
  * macro and weighted averages, as a value that prints like scikit-learn's text report and
  * renders as an HTML table in notebooks.
  */
-import { countsOf, labelPair, perClass } from "./classification.ts";
+import { countsOf, labelPair, maxLabel, perClass } from "./classification.ts";
 import type { MetricInput } from "./input.ts";
 import { checkOptions } from "../core/options.ts";
+import { PrintsAsText } from "../display/bundle.ts";
 
 export interface ReportRow {
   precision: number;
@@ -55,7 +56,7 @@ function escapeHtml(s: string): string {
   );
 }
 
-export class ClassificationReport {
+export class ClassificationReport extends PrintsAsText {
   /** One row per class, in label order. */
   readonly rows: readonly ClassRow[];
   /** Fraction of correct predictions. */
@@ -75,6 +76,7 @@ export class ClassificationReport {
     weightedAvg: ReportRow,
     digits: number,
   ) {
+    super();
     this.rows = rows;
     this.accuracy = accuracy;
     this.macroAvg = macroAvg;
@@ -101,7 +103,7 @@ export class ClassificationReport {
   }
 
   /** The text table, laid out character for character as scikit-learn's. */
-  toString(): string {
+  override toString(): string {
     const d = this.digits;
     const width = Math.max(12, d, ...this.rows.map((r) => r.name.length));
     const num = (v: number) => " " + formatFixed(v, d).padStart(9);
@@ -150,14 +152,6 @@ export class ClassificationReport {
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "text/plain": this.toString(), "text/html": this.toHTML() };
   }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.toString();
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
 }
 
 /**
@@ -175,8 +169,7 @@ export function classificationReport(
     throw new Error(`${op}: digits must be an integer in 0..20, got ${digits}.`);
   }
   const [t, p] = labelPair(op, yTrue, yPred);
-  let top = 0;
-  for (let i = 0; i < t.length; i++) top = Math.max(top, t[i], p[i]);
+  const top = maxLabel(t, p);
   if (targetNames && top >= targetNames.length) {
     throw new Error(
       `${op}: found label ${top}, but targetNames has ${targetNames.length} names ` +

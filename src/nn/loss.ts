@@ -12,10 +12,18 @@ export class Loss extends Module {
   readonly reduction: F.Reduction;
 
   /** `known`: every option the subclass takes, so unknown keys throw (e.g. label_smoothing). */
-  constructor(options: F.LossOptions = {}, known: readonly string[] = ["reduction"]) {
+  constructor(options: F.LossOptions = {}, known: readonly string[] = F.LOSS_KEYS.reduction) {
     super();
     const { reduction = "mean" } = checkOptions(this.constructor.name, options, known);
     this.reduction = F.checkReduction(this.constructor.name, reduction);
+  }
+
+  /**
+   * The options a subclass's forward passes to its nn.functional loss: this reduction, `rest`,
+   * and the Module's name, so the function's errors begin "`name`: ...".
+   */
+  protected lossOptions<T extends object>(name: string, rest = {} as T): T & F.LossOptions {
+    return F.named(name, { ...rest, reduction: this.reduction });
   }
 
   forward(_input: Tensor, _target: TensorLike): Tensor {
@@ -26,14 +34,14 @@ export class Loss extends Module {
 /** (input - target)², averaged (or summed, or kept per element). */
 export class MSELoss extends Loss {
   override forward(input: Tensor, target: TensorLike): Tensor {
-    return F.mseLossAs("MSELoss", input, target, { reduction: this.reduction });
+    return F.mseLoss(input, target, this.lossOptions("MSELoss"));
   }
 }
 
 /** |input - target|, averaged (or summed, or kept per element). */
 export class L1Loss extends Loss {
   override forward(input: Tensor, target: TensorLike): Tensor {
-    return F.l1LossAs("L1Loss", input, target, { reduction: this.reduction });
+    return F.l1Loss(input, target, this.lossOptions("L1Loss"));
   }
 }
 
@@ -42,16 +50,14 @@ export class HuberLoss extends Loss {
   readonly delta: number;
 
   constructor(opts: F.HuberLossOptions = {}) {
-    super(opts, ["reduction", "delta"]);
+    super(opts, F.LOSS_KEYS.huber);
     this.delta = opts.delta ?? 1;
     if (!(this.delta > 0)) throw new Error(`HuberLoss: delta must be positive, got ${this.delta}.`);
   }
 
   override forward(input: Tensor, target: TensorLike): Tensor {
-    return F.huberLossAs("HuberLoss", input, target, {
-      reduction: this.reduction,
-      delta: this.delta,
-    });
+    const options = this.lossOptions("HuberLoss", { delta: this.delta });
+    return F.huberLoss(input, target, options);
   }
 }
 
@@ -60,15 +66,13 @@ export class BCELoss extends Loss {
   weight!: Tensor | null;
 
   constructor(opts: F.BCELossOptions = {}) {
-    super(opts, ["reduction", "weight"]);
+    super(opts, F.LOSS_KEYS.bce);
     this.registerBuffer("weight", opts.weight ?? null);
   }
 
   override forward(input: Tensor, target: TensorLike): Tensor {
-    return F.binaryCrossEntropyAs("BCELoss", input, target, {
-      reduction: this.reduction,
-      weight: this.weight,
-    });
+    const options = this.lossOptions("BCELoss", { weight: this.weight });
+    return F.binaryCrossEntropy(input, target, options);
   }
 }
 
@@ -78,17 +82,17 @@ export class BCEWithLogitsLoss extends Loss {
   posWeight!: Tensor | null;
 
   constructor(opts: F.BCEWithLogitsLossOptions = {}) {
-    super(opts, ["reduction", "weight", "posWeight"]);
+    super(opts, F.LOSS_KEYS.bceWithLogits);
     this.registerBuffer("weight", opts.weight ?? null);
     this.registerBuffer("posWeight", opts.posWeight ?? null);
   }
 
   override forward(input: Tensor, target: TensorLike): Tensor {
-    return F.binaryCrossEntropyWithLogitsAs("BCEWithLogitsLoss", input, target, {
-      reduction: this.reduction,
+    const options = this.lossOptions("BCEWithLogitsLoss", {
       weight: this.weight,
       posWeight: this.posWeight,
     });
+    return F.binaryCrossEntropyWithLogits(input, target, options);
   }
 }
 
@@ -98,17 +102,17 @@ export class NLLLoss extends Loss {
   readonly ignoreIndex: number;
 
   constructor(opts: F.NLLLossOptions = {}) {
-    super(opts, ["reduction", "weight", "ignoreIndex"]);
+    super(opts, F.LOSS_KEYS.nll);
     this.registerBuffer("weight", opts.weight ?? null);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
 
   override forward(input: Tensor, target: TensorLike): Tensor {
-    return F.nllLossAs("NLLLoss", input, target, {
-      reduction: this.reduction,
+    const options = this.lossOptions("NLLLoss", {
       weight: this.weight,
       ignoreIndex: this.ignoreIndex,
     });
+    return F.nllLoss(input, target, options);
   }
 }
 
@@ -122,7 +126,7 @@ export class CrossEntropyLoss extends Loss {
   readonly labelSmoothing: number;
 
   constructor(opts: F.CrossEntropyLossOptions = {}) {
-    super(opts, ["reduction", "weight", "ignoreIndex", "labelSmoothing"]);
+    super(opts, F.LOSS_KEYS.crossEntropy);
     this.registerBuffer("weight", opts.weight ?? null);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;
@@ -134,11 +138,11 @@ export class CrossEntropyLoss extends Loss {
   }
 
   override forward(input: Tensor, target: TensorLike): Tensor {
-    return F.crossEntropyAs("CrossEntropyLoss", input, target, {
-      reduction: this.reduction,
+    const options = this.lossOptions("CrossEntropyLoss", {
       weight: this.weight,
       ignoreIndex: this.ignoreIndex,
       labelSmoothing: this.labelSmoothing,
     });
+    return F.crossEntropy(input, target, options);
   }
 }

@@ -70,7 +70,10 @@ export function writeInPlace(
   const out = recorded ? compute() : noGrad(compute);
   x._backend.assign(x, out);
   x._bumpVersion();
-  if (recorded && out.gradFn) x._setGradFn(out.gradFn);
+  if (recorded && out.gradFn) {
+    x._setGradFn(out.gradFn);
+    x._recordedWrite();
+  }
   return x;
 }
 

@@ -10,6 +10,22 @@ export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & {
   readonly indices: Tensor;
 };
 
+/** PyTorch's namedtuple repr, instead of the array with both tensors listed twice. */
+function repr(this: ValuesIndices): string {
+  const indent = (t: Tensor) => String(t).replaceAll("\n", "\n  ");
+  return `ValuesIndices(\n  values=${indent(this.values)},\n  indices=${indent(this.indices)})`;
+}
+
 export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  return Object.freeze(Object.assign([values, indices] as const, { values, indices }));
+  const r = Object.assign([values, indices] as const, { values, indices });
+  for (
+    const key of [
+      "toString",
+      Symbol.for("Deno.customInspect"),
+      Symbol.for("nodejs.util.inspect.custom"),
+    ]
+  ) {
+    Object.defineProperty(r, key, { value: repr, enumerable: false });
+  }
+  return Object.freeze(r);
 }

@@ -10,6 +10,7 @@ import { zerosLike } from "../tensor/creation.ts";
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
 import { updateGrad } from "../ops/internal.ts";
 import { checkOptions, snakeToCamel } from "../core/options.ts";
+import { PrintsAsText } from "../display/bundle.ts";
 
 /** What every optimizer's options have in common. */
 export interface OptimizerOptions {
@@ -65,7 +66,8 @@ function describe(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
-export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
+export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions>
+  extends PrintsAsText {
   /** The hyper-parameters a group gets when it does not set its own. */
   readonly defaults: Readonly<Partial<O>>;
   paramGroups: ParamGroup<O>[] = [];
@@ -85,6 +87,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     options: Partial<O>,
     defaults: Partial<O>,
   ) {
+    super();
     this.#name = name;
     if (!isPlainObject(options)) {
       throw new TypeError(
@@ -357,7 +360,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     this.state = state;
   }
 
-  toString(): string {
+  override toString(): string {
     const lines = [`${this.#name} (`];
     this.paramGroups.forEach((g, i) => {
       lines.push(`Parameter Group ${i}`);
@@ -368,13 +371,5 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     });
     lines.push(")");
     return lines.join("\n");
-  }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.toString();
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
   }
 }

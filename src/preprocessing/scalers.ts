@@ -23,6 +23,58 @@ function isConstant(variance: number, mean: number, n: number): boolean {
   return variance <= n * eps * variance + (n * mean * eps) ** 2;
 }
 
+/** What every scaler's fit records besides its statistics. */
+interface Fit {
+  nFeatures: number;
+  nSamples: number;
+}
+
+/**
+ * What StandardScaler and MinMaxScaler share: the fitted statistics (and the "not fitted"
+ * error before fit), the input checks of transform and inverseTransform, nFeaturesIn,
+ * nSamplesSeen and fitTransform.
+ */
+abstract class Scaler<S extends Fit> {
+  readonly #name: string;
+  #stats: S | null = null;
+
+  protected constructor(name: string) {
+    this.#name = name;
+  }
+
+  protected fitted(method: string): S {
+    if (!this.#stats) throw notFitted(this.#name, method);
+    return this.#stats;
+  }
+
+  protected setFitted(stats: S): this {
+    this.#stats = stats;
+    return this;
+  }
+
+  /** The fitted statistics and X, checked to have as many features as the fitted data. */
+  protected fittedInput(method: string, X: TensorLike): { s: S; x: Tensor } {
+    const s = this.fitted(method);
+    const { x, d } = features(`${this.#name}.${method}`, X);
+    checkFeatureCount(this.#name, method, s.nFeatures, d);
+    return { s, x };
+  }
+
+  get nFeaturesIn(): number {
+    return this.fitted("nFeaturesIn").nFeatures;
+  }
+  get nSamplesSeen(): number {
+    return this.fitted("nSamplesSeen").nSamples;
+  }
+
+  abstract fit(X: TensorLike): this;
+  abstract transform(X: TensorLike): Tensor;
+
+  fitTransform(X: TensorLike): Tensor {
+    return this.fit(X).transform(X);
+  }
+}
+
 export interface StandardScalerOptions {
   /** Subtract the mean (default true). */
   withMean?: boolean;
@@ -30,12 +82,10 @@ export interface StandardScalerOptions {
   withStd?: boolean;
 }
 
-interface StandardStats {
+interface StandardStats extends Fit {
   mean: Tensor;
   variance: Tensor;
   scale: Tensor;
-  nFeatures: number;
-  nSamples: number;
 }
 
 /**
@@ -43,39 +93,28 @@ interface StandardStats {
  * scale is the population standard deviation (divided by n, as scikit-learn; a constant
  * feature gets scale 1).
  */
-export class StandardScaler {
+export class StandardScaler extends Scaler<StandardStats> {
   readonly withMean: boolean;
   readonly withStd: boolean;
-  #stats: StandardStats | null = null;
 
   constructor(options: StandardScalerOptions = {}) {
+    super("StandardScaler");
     checkOptions("StandardScaler", options, ["withMean", "withStd"]);
     this.withMean = options.withMean ?? true;
     this.withStd = options.withStd ?? true;
   }
 
-  #fitted(method: string): StandardStats {
-    if (!this.#stats) throw notFitted("StandardScaler", method);
-    return this.#stats;
-  }
-
   /** Per-feature means ([nFeatures]). */
   get mean(): Tensor {
-    return this.#fitted("mean").mean;
+    return this.fitted("mean").mean;
   }
   /** Per-feature population variances ([nFeatures]). */
   get var(): Tensor {
-    return this.#fitted("var").variance;
+    return this.fitted("var").variance;
   }
   /** Per-feature scale: √var, or 1 for a constant feature ([nFeatures]). */
   get scale(): Tensor {
-    return this.#fitted("scale").scale;
-  }
-  get nFeaturesIn(): number {
-    return this.#fitted("nFeaturesIn").nFeatures;
-  }
-  get nSamplesSeen(): number {
-    return this.#fitted("nSamplesSeen").nSamples;
+    return this.fitted("scale").scale;
   }
 
   /** Computes the mean and standard deviation of each column of X ([nSamples, nFeatures]). */
@@ -93,35 +132,26 @@ export class StandardScaler {
       scale[j] = isConstant(variance[j], mean[j], n) ? 1 : Math.sqrt(variance[j]);
     }
     const dt = statDtype(x);
-    this.#stats = {
+    return this.setFitted({
       mean: vector(mean, dt),
       variance: vector(variance, dt),
       scale: vector(scale, dt),
       nFeatures: d,
       nSamples: n,
-    };
-    return this;
+    });
   }
 
   /** (X − mean) / scale, column by column. */
   transform(X: TensorLike): Tensor {
-    const s = this.#fitted("transform");
-    const { x, d } = features("StandardScaler.transform", X);
-    checkFeatureCount("StandardScaler", "transform", s.nFeatures, d);
+    const { s, x } = this.fittedInput("transform", X);
     let out = this.withMean ? x.sub(s.mean) : x;
     if (this.withStd) out = out.div(s.scale);
     return out === x ? x.to(s.mean.dtype).clone() : out;
   }
 
-  fitTransform(X: TensorLike): Tensor {
-    return this.fit(X).transform(X);
-  }
-
   /** Undoes transform: X · scale + mean. */
   inverseTransform(X: TensorLike): Tensor {
-    const s = this.#fitted("inverseTransform");
-    const { x, d } = features("StandardScaler.inverseTransform", X);
-    checkFeatureCount("StandardScaler", "inverseTransform", s.nFeatures, d);
+    const { s, x } = this.fittedInput("inverseTransform", X);
     let out = this.withStd ? x.mul(s.scale) : x;
     if (this.withMean) out = out.add(s.mean);
     return out === x ? x.to(s.mean.dtype).clone() : out;
@@ -135,14 +165,12 @@ export interface MinMaxScalerOptions {
   clip?: boolean;
 }
 
-interface MinMaxStats {
+interface MinMaxStats extends Fit {
   dataMin: Tensor;
   dataMax: Tensor;
   dataRange: Tensor;
   scale: Tensor;
   min: Tensor;
-  nFeatures: number;
-  nSamples: number;
 }
 
 /**
@@ -150,12 +178,12 @@ interface MinMaxStats {
  * its maximum to featureRange[1]: x · scale + min, with scale = (hi − lo) / (max − min)
  * (a constant feature gets scale hi − lo) and min = lo − dataMin · scale, as scikit-learn.
  */
-export class MinMaxScaler {
+export class MinMaxScaler extends Scaler<MinMaxStats> {
   readonly featureRange: readonly [number, number];
   readonly clip: boolean;
-  #stats: MinMaxStats | null = null;
 
   constructor(options: MinMaxScalerOptions = {}) {
+    super("MinMaxScaler");
     checkOptions("MinMaxScaler", options, ["featureRange", "clip"]);
     const range = options.featureRange ?? [0, 1];
     if (
@@ -172,33 +200,22 @@ export class MinMaxScaler {
     this.clip = options.clip ?? false;
   }
 
-  #fitted(method: string): MinMaxStats {
-    if (!this.#stats) throw notFitted("MinMaxScaler", method);
-    return this.#stats;
-  }
-
   get dataMin(): Tensor {
-    return this.#fitted("dataMin").dataMin;
+    return this.fitted("dataMin").dataMin;
   }
   get dataMax(): Tensor {
-    return this.#fitted("dataMax").dataMax;
+    return this.fitted("dataMax").dataMax;
   }
   get dataRange(): Tensor {
-    return this.#fitted("dataRange").dataRange;
+    return this.fitted("dataRange").dataRange;
   }
   /** Per-feature factor of transform ([nFeatures]). */
   get scale(): Tensor {
-    return this.#fitted("scale").scale;
+    return this.fitted("scale").scale;
   }
   /** Per-feature offset of transform ([nFeatures]). */
   get min(): Tensor {
-    return this.#fitted("min").min;
-  }
-  get nFeaturesIn(): number {
-    return this.#fitted("nFeaturesIn").nFeatures;
-  }
-  get nSamplesSeen(): number {
-    return this.#fitted("nSamplesSeen").nSamples;
+    return this.fitted("min").min;
   }
 
   /** Finds each column's minimum and maximum. */
@@ -223,7 +240,7 @@ export class MinMaxScaler {
       min[j] = lo - dataMin[j] * scale[j];
     }
     const dt = statDtype(x);
-    this.#stats = {
+    return this.setFitted({
       dataMin: vector(dataMin, dt),
       dataMax: vector(dataMax, dt),
       dataRange: vector(dataRange, dt),
@@ -231,28 +248,19 @@ export class MinMaxScaler {
       min: vector(min, dt),
       nFeatures: d,
       nSamples: n,
-    };
-    return this;
+    });
   }
 
   /** X · scale + min, column by column (clipped to featureRange with { clip: true }). */
   transform(X: TensorLike): Tensor {
-    const s = this.#fitted("transform");
-    const { x, d } = features("MinMaxScaler.transform", X);
-    checkFeatureCount("MinMaxScaler", "transform", s.nFeatures, d);
+    const { s, x } = this.fittedInput("transform", X);
     const out = x.mul(s.scale).add(s.min);
     return this.clip ? out.clamp(this.featureRange[0], this.featureRange[1]) : out;
   }
 
-  fitTransform(X: TensorLike): Tensor {
-    return this.fit(X).transform(X);
-  }
-
   /** Undoes transform: (X − min) / scale. */
   inverseTransform(X: TensorLike): Tensor {
-    const s = this.#fitted("inverseTransform");
-    const { x, d } = features("MinMaxScaler.inverseTransform", X);
-    checkFeatureCount("MinMaxScaler", "inverseTransform", s.nFeatures, d);
+    const { s, x } = this.fittedInput("inverseTransform", X);
     return x.sub(s.min).div(s.scale);
   }
 }

@@ -31,6 +31,8 @@ export interface BackwardOptions {
 /** Shared by a tensor and all its views, so an in-place write through one is seen by all. */
 interface VersionCounter {
   value: number;
+  /** The version of the last in-place write autograd recorded (CopySlices); -1 if none. */
+  recordedWrite: number;
 }
 
 export class Tensor implements View {
@@ -47,6 +49,8 @@ export class Tensor implements View {
   #accumulator: AccumulateGrad | null = null;
   #version: VersionCounter;
   #isView = false;
+  /** The version counter's value when this tensor took its history (made, or last written). */
+  #historyAt: number;
 
   /** @internal Use `tensor()` and the creation functions; ops build tensors through here. */
   constructor(
@@ -65,7 +69,8 @@ export class Tensor implements View {
     this.offset = offset;
     this.dtype = dtype;
     this.device = device;
-    this.#version = version ?? { value: 0 };
+    this.#version = version ?? { value: 0, recordedWrite: -1 };
+    this.#historyAt = this.#version.value;
   }
 
   /** @internal A tensor sharing this one's storage (and version counter) with a new layout. */
@@ -80,6 +85,7 @@ export class Tensor implements View {
       this.#version,
     );
     t.#isView = true;
+    t.#historyAt = this.#historyAt; // a view has its source's history, however old
     return t;
   }
 
@@ -89,6 +95,24 @@ export class Tensor implements View {
    */
   get _isView(): boolean {
     return this.#isView;
+  }
+
+  /**
+   * @internal Called after autograd recorded an in-place write into this tensor: its new
+   * history includes the write, but views taken earlier keep the old one.
+   */
+  _recordedWrite(): void {
+    this.#version.recordedWrite = this.#version.value;
+    this.#historyAt = this.#version.value;
+  }
+
+  /**
+   * @internal A view taken before an in-place write that autograd recorded into the memory it
+   * shares: its values include the write, its history does not, so a gradient through it would
+   * miss the written values. record() refuses such inputs (PyTorch regenerates their history).
+   */
+  get _staleView(): boolean {
+    return this.#isView && this.#historyAt < this.#version.recordedWrite;
   }
 
   /**

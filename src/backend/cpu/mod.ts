@@ -22,15 +22,9 @@ import { type Operand, runElementwise } from "./codegen.ts";
 import { reduceInto } from "./reduce.ts";
 import { scanInto } from "./scan.ts";
 import { matmulInto } from "./matmul.ts";
-import {
-  assignInto,
-  gatherInto,
-  indexAddInto,
-  indexSelectInto,
-  scatterAddInto,
-} from "./indexing.ts";
+import { assignInto, gatherInto, indexSelectInto } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
-import { indexCopyInto, scatterInto } from "./scatter.ts";
+import { indexWriteInto, type IndexWriteOp, type WriteMode } from "./scatter.ts";
 import { sortRows } from "./sort.ts";
 import { MATH_BINARY, MATH_BINARY_INT, MATH_UNARY, MATH_UNARY_F32 } from "./math.ts";
 
@@ -110,6 +104,20 @@ function operand(v: View): Operand {
 /** Casting to bool must map every non-zero to 1, which a plain typed-array store would not. */
 function castExpr(expr: string, out: DType): string {
   return out === "bool" ? `((${expr}) ? 1 : 0)` : expr;
+}
+
+/** An index write (scatter.ts) into a copy of base. */
+function indexWrite(
+  op: IndexWriteOp,
+  mode: WriteMode,
+  base: View,
+  dim: number,
+  index: View,
+  src: View,
+): TypedArray {
+  const out = cpuBackend.readSync!(base);
+  indexWriteInto(op, mode, out, base.shape, dim, operand(index), operand(src));
+  return out;
 }
 
 export const cpuBackend: Backend = {
@@ -210,9 +218,7 @@ export const cpuBackend: Backend = {
   },
 
   scatterAdd(base: View, dim: number, index: View, src: View): TypedArray {
-    const out = cpuBackend.readSync!(base);
-    scatterAddInto(out, base.shape, dim, operand(index), operand(src));
-    return out;
+    return indexWrite("scatterAdd", "add", base, dim, index, src);
   },
 
   indexSelect(x: View, dim: number, index: View): TypedArray {
@@ -224,9 +230,7 @@ export const cpuBackend: Backend = {
   },
 
   indexAdd(base: View, dim: number, index: View, src: View): TypedArray {
-    const out = cpuBackend.readSync!(base);
-    indexAddInto(out, base.shape, dim, operand(index), operand(src));
-    return out;
+    return indexWrite("indexAdd", "add", base, dim, index, src);
   },
 
   scatter(
@@ -236,15 +240,11 @@ export const cpuBackend: Backend = {
     src: View,
     reduce: "none" | "multiply",
   ): TypedArray {
-    const out = cpuBackend.readSync!(base);
-    scatterInto(out, base.shape, dim, operand(index), operand(src), reduce);
-    return out;
+    return indexWrite("scatter", reduce === "none" ? "set" : "multiply", base, dim, index, src);
   },
 
   indexCopy(base: View, dim: number, index: View, src: View): TypedArray {
-    const out = cpuBackend.readSync!(base);
-    indexCopyInto(out, base.shape, dim, operand(index), operand(src));
-    return out;
+    return indexWrite("indexCopy", "set", base, dim, index, src);
   },
 
   sort(x: View, dim: number, descending: boolean): [TypedArray, Int32Array] {

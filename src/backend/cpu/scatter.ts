@@ -1,74 +1,46 @@
 /**
- * Write-style index kernels: scatter (gather-shaped index, writing or multiplying) and
- * indexCopy (a 1-D index along one dim). Both fill a copy of the base that the caller made.
+ * The index writes: scatterAdd and scatter (a gather-shaped index) and indexAdd and indexCopy
+ * (a 1-D index along one dim), each adding, multiplying or writing src into a copy of the
+ * base that the caller made. One loop serves all four: they differ only in where src's
+ * elements land (the position lists from indexing.ts) and in how they combine.
  */
 import type { TypedArray } from "../../core/dtype.ts";
 import { contiguousStrides } from "../../core/shape.ts";
 import type { Operand } from "./codegen.ts";
-import { positions } from "./indexing.ts";
+import { indexedPositions, indexList, positions, selectedPositions } from "./indexing.ts";
 
-function outOfBounds(op: string, i: number, size: number, dim: number): Error {
-  return new Error(
-    `${op}: index ${i} is out of bounds for dimension ${dim} with size ${size} ` +
-      `(valid indices are ${-size}..${size - 1}).`,
-  );
-}
+export type IndexWriteOp = "scatterAdd" | "scatter" | "indexAdd" | "indexCopy";
+export type WriteMode = "set" | "add" | "multiply";
 
-function withoutDim(strides: readonly number[], dim: number): number[] {
-  const s = [...strides];
-  s[dim] = 0;
-  return s;
-}
-
-/** out (contiguous, outShape, pre-filled with the base): out[.. index ..] = src or *= src. */
-export function scatterInto(
+/**
+ * out (contiguous, outShape, pre-filled with the base): for every element e of index (the
+ * gather-shaped ops) or of src (the 1-D-index ops), out[e's position with dim replaced by
+ * the index] = src[e], += src[e] or *= src[e].
+ */
+export function indexWriteInto(
+  op: IndexWriteOp,
+  mode: WriteMode,
   out: TypedArray,
   outShape: readonly number[],
   dim: number,
   index: Operand,
   src: Operand,
-  reduce: "none" | "multiply",
 ): void {
   const strides = contiguousStrides(outShape);
-  const size = outShape[dim] ?? 1, st = strides[dim] ?? 0;
-  const po = positions(index.shape, withoutDim(strides, dim), 0);
-  const pi = positions(index.shape, index.strides, index.offset);
-  const ps = positions(index.shape, src.strides, src.offset);
-  const id = index.data, sd = src.data;
-  for (let f = 0; f < po.length; f++) {
-    let i = id[pi[f]];
-    if (i < 0) i += size;
-    if (i < 0 || i >= size) throw outOfBounds("scatter", id[pi[f]], size, dim);
-    if (reduce === "none") out[po[f] + i * st] = sd[ps[f]];
-    else out[po[f] + i * st] *= sd[ps[f]];
-  }
-}
-
-/** out (contiguous, outShape, pre-filled with the base) gets src's slices written at index. */
-export function indexCopyInto(
-  out: TypedArray,
-  outShape: readonly number[],
-  dim: number,
-  index: Operand,
-  src: Operand,
-): void {
   const size = outShape[dim] ?? 1;
-  const pl = positions(index.shape, index.strides, index.offset);
-  const list = new Int32Array(pl.length);
-  for (let j = 0; j < pl.length; j++) {
-    let i = index.data[pl[j]];
-    if (i < 0) i += size;
-    if (i < 0 || i >= size) throw outOfBounds("indexCopy", index.data[pl[j]], size, dim);
-    list[j] = i;
+  let po: Int32Array, ps: Int32Array;
+  if (op === "scatterAdd" || op === "scatter") {
+    po = indexedPositions(op, index, strides, 0, size, dim);
+    ps = positions(index.shape, src.strides, src.offset);
+  } else {
+    const list = indexList(op, index, size, dim);
+    const srcShape = [...outShape];
+    if (srcShape.length > 0) srcShape[dim] = list.length;
+    po = selectedPositions(srcShape, strides, 0, dim, list);
+    ps = positions(srcShape, src.strides, src.offset);
   }
-  const strides = contiguousStrides(outShape);
-  const srcShape = [...outShape];
-  if (srcShape.length > 0) srcShape[dim] = list.length;
-  const inner = strides[dim] ?? 1, L = list.length;
-  const po = positions(srcShape, withoutDim(strides, dim), 0);
-  const ps = positions(srcShape, src.strides, src.offset);
   const sd = src.data;
-  for (let f = 0; f < po.length; f++) {
-    out[po[f] + list[Math.floor(f / inner) % L] * inner] = sd[ps[f]];
-  }
+  if (mode === "add") { for (let f = 0; f < po.length; f++) out[po[f]] += sd[ps[f]]; }
+  else if (mode === "multiply") { for (let f = 0; f < po.length; f++) out[po[f]] *= sd[ps[f]]; }
+  else for (let f = 0; f < po.length; f++) out[po[f]] = sd[ps[f]];
 }

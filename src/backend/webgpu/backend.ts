@@ -16,15 +16,9 @@ import { binaryKernel, copyInto, unaryKernel, whereKernel } from "./elementwise.
 import { reduceKernel, softmaxKernel } from "./reduce.ts";
 import { matmulKernel } from "./matmul.ts";
 import { scanKernel } from "./scan.ts";
-import {
-  assignKernel,
-  gatherKernel,
-  indexAddKernel,
-  indexSelectKernel,
-  scatterAddKernel,
-} from "./indexing.ts";
+import { assignKernel, gatherKernel, indexSelectKernel } from "./indexing.ts";
 import { adamKernel, sgdKernel } from "./optim.ts";
-import { indexCopyKernel, scatterKernel } from "./scatter.ts";
+import { indexWriteKernel } from "./scatter.ts";
 import { randomKernel } from "./random.ts";
 import { crossEntropyKernel } from "./loss.ts";
 import { sortKernel } from "./sort.ts";
@@ -55,6 +49,9 @@ function hostArray(bytes: ArrayBuffer, dtype: DType): TypedArray {
       return Uint8Array.from(new Uint32Array(bytes));
   }
 }
+
+/** scatter's `reduce` option as an index-write mode. */
+const SCATTER_MODE = { none: "set", multiply: "multiply" } as const;
 
 export function makeWebgpuBackend(rt: GpuRuntime): Backend {
   const backend: Backend = {
@@ -109,14 +106,14 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     matmul: (a: View, b: View) => matmulKernel(rt, a, b),
     gather: (x: View, dim: number, index: View) => gatherKernel(rt, x, dim, index),
     scatterAdd: (base: View, dim: number, index: View, src: View) =>
-      scatterAddKernel(rt, base, dim, index, src),
+      indexWriteKernel(rt, "scatterAdd", "add", base, dim, index, src),
     indexSelect: (x: View, dim: number, index: View) => indexSelectKernel(rt, x, dim, index),
     indexAdd: (base: View, dim: number, index: View, src: View) =>
-      indexAddKernel(rt, base, dim, index, src),
+      indexWriteKernel(rt, "indexAdd", "add", base, dim, index, src),
     scatter: (base: View, dim: number, index: View, src: View, reduce: "none" | "multiply") =>
-      scatterKernel(rt, base, dim, index, src, reduce),
+      indexWriteKernel(rt, "scatter", SCATTER_MODE[reduce], base, dim, index, src),
     indexCopy: (base: View, dim: number, index: View, src: View) =>
-      indexCopyKernel(rt, base, dim, index, src),
+      indexWriteKernel(rt, "indexCopy", "set", base, dim, index, src),
     sort: (x: View, dim: number, descending: boolean) => sortKernel(rt, x, dim, descending),
     assign: (dst: View, src: View) => assignKernel(rt, dst, src),
     adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>

@@ -13,15 +13,14 @@ import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import {
   bindings,
   computeType,
-  LINEAR_INDEX,
+  forEachDim,
   load,
-  MAIN_ARGS,
   mathHelpersFor,
   nanTest,
   param,
+  perElementShader,
   store,
   wgslType,
-  WORKGROUP,
 } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
@@ -156,15 +155,16 @@ function run(
     const general = layouts.includes("g");
     // meta: n, nd, shape[nd], then per operand: offset, strides[nd]; then float params.
     const lines: string[] = [];
-    lines.push(LINEAR_INDEX, "let n = prm[0];", "if (i >= n) { return; }", "let nd = prm[1];");
+    lines.push("let nd = prm[1];");
     for (let j = 0; j < k; j++) lines.push(`var o${j} = prm[2 + nd + ${j} * (nd + 1)];`);
     if (general) {
-      lines.push("var rem = i;", "for (var d = nd - 1; d >= 0; d--) {");
-      lines.push("  let s = prm[2 + d];", "  let q = rem % s;", "  rem = rem / s;");
-      for (let j = 0; j < k; j++) {
-        if (layouts[j] === "g") lines.push(`  o${j} += q * prm[3 + nd + ${j} * (nd + 1) + d];`);
-      }
-      lines.push("}");
+      const strided = operands.map((_, j) => j).filter((j) => layouts[j] === "g");
+      lines.push(
+        forEachDim(
+          "2",
+          strided.map((j) => `o${j} += q * prm[3 + nd + ${j} * (nd + 1) + d];`).join("\n    "),
+        ),
+      );
     }
     // where's condition is tested in its own type; the other operands load as compute type.
     const names = name === "where" ? ["cond", "a", "b"] : ["a", "b"];
@@ -180,23 +180,12 @@ function run(
     lines.push(`let p2 = ${param("pbase + 2")};`);
     const nan = nanTest(c);
     lines.push(`out[i] = ${store(expr(c, nan), c, outType)};`);
-    return `${mathHelpersFor(lines.join("\n"))}
-${decls}
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${lines.join("\n  ")}
-}`;
+    return perElementShader(`${mathHelpersFor(lines.join("\n"))}\n${decls}`, lines.join("\n  "));
   });
   const ints = [n, shape.length, ...shape];
   for (const v of operands) ints.push(v.offset, ...v.strides);
   const floats = [params[0] ?? 0, params[1] ?? 0, params[2] ?? 0];
-  rt.dispatch(
-    pipeline,
-    [...inputs, out.live(name)],
-    ints,
-    floats,
-    Math.ceil(n / WORKGROUP),
-  );
+  rt.dispatchElements(pipeline, [...inputs, out.live(name)], ints, n, floats);
   return out;
 }
 

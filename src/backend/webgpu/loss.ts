@@ -1,6 +1,6 @@
 /** Fused cross entropy of logit rows against class indices: one thread per row. */
 import type { View } from "../backend.ts";
-import { bindings, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
+import { bindings, perElementShader, wgslType } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 export function crossEntropyKernel(
@@ -13,13 +13,10 @@ export function crossEntropyKernel(
   const [n, c] = x.shape;
   const out = rt.alloc(n, "crossEntropy");
   if (n === 0) return out;
-  const pipeline = rt.pipeline("crossEntropyRows", () => `
-${bindings([["x", "f32"], ["t", "i32"], ["out", "f32", "read_write"]])}
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  // prm: n, c, xOff, tOff, tStride, ignoreIndex
-  if (i >= prm[0]) { return; }
+  const pipeline = rt.pipeline("crossEntropyRows", () =>
+    perElementShader(
+      bindings([["x", "f32"], ["t", "i32"], ["out", "f32", "read_write"]]),
+      `// prm: n, c, xOff, tOff, tStride, ignoreIndex
   let c = prm[1];
   let k = t[prm[3] + i * prm[4]];
   if (k == prm[5]) { out[i] = 0.0; return; }
@@ -29,9 +26,9 @@ fn main(${MAIN_ARGS}) {
   for (var j = 1; j < c; j++) { m = max(m, x[base + j]); }
   var s = 0.0;
   for (var j = 0; j < c; j++) { s += exp(x[base + j] - m); }
-  out[i] = log(s) + m - x[base + k];
-}`);
-  rt.dispatch(
+  out[i] = log(s) + m - x[base + k];`,
+    ));
+  rt.dispatchElements(
     pipeline,
     [
       viewBuffer(x, "crossEntropy"),
@@ -39,8 +36,7 @@ fn main(${MAIN_ARGS}) {
       out.live("crossEntropy"),
     ],
     [n, c, x.offset, target.offset, target.strides[0] ?? 0, ignoreIndex],
-    [],
-    Math.ceil(n / WORKGROUP),
+    n,
   );
   return out;
 }

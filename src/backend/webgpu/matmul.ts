@@ -5,7 +5,7 @@
  * nothing extra (the transpose "flag" is just the stride order).
  */
 import type { View } from "../backend.ts";
-import { bindings, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
+import { bindings, perElementShader, wgslType } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 const TILE = 64, TK = 16, THREADS = 16, PER = 4;
@@ -31,13 +31,7 @@ export function matmulKernel(rt: GpuRuntime, a: View, b: View): GpuStorage {
   if (M < SMALL || N < SMALL) {
     // Thin products (XOR's 4×2 @ 2×2, a batch's bias column): the tiled kernel's barriers
     // and idle threads cost more than they save, so one thread per output instead.
-    rt.dispatch(
-      smallPipeline(rt, t),
-      buffers,
-      [B * M * N, ...ints],
-      [],
-      Math.ceil((B * M * N) / WORKGROUP),
-    );
+    rt.dispatchElements(smallPipeline(rt, t), buffers, [B * M * N, ...ints], B * M * N);
     return out;
   }
   const pipeline = rt.pipeline(`matmul:${t}`, () => `
@@ -119,13 +113,10 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
 const SMALL = 16;
 
 function smallPipeline(rt: GpuRuntime, t: string): GPUComputePipeline {
-  return rt.pipeline(`matmul-small:${t}`, () => `
-${bindings([["A", t], ["Bm", t], ["out", t, "read_write"]])}
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  // prm: total, M, N, K, aOff, aBatch, aRow, aCol, bOff, bBatch, bRow, bCol
-  if (i >= prm[0]) { return; }
+  return rt.pipeline(`matmul-small:${t}`, () =>
+    perElementShader(
+      bindings([["A", t], ["Bm", t], ["out", t, "read_write"]]),
+      `// prm: total, M, N, K, aOff, aBatch, aRow, aCol, bOff, bBatch, bRow, bCol
   let M = prm[1];
   let N = prm[2];
   let n = i % N;
@@ -139,6 +130,6 @@ fn main(${MAIN_ARGS}) {
     pa += prm[7];
     pb += prm[10];
   }
-  out[i] = acc;
-}`);
+  out[i] = acc;`,
+    ));
 }

@@ -1,7 +1,7 @@
 /** Fused optimizer steps on the GPU: one dispatch per parameter instead of a dozen ops. */
 import type { AdamHyper, SgdHyper, View } from "../backend.ts";
 import { numelOf } from "../../core/shape.ts";
-import { bindings, LINEAR_INDEX, MAIN_ARGS, WORKGROUP } from "./wgsl.ts";
+import { bindings, perElementShader } from "./wgsl.ts";
 import { type GpuRuntime, viewBuffer } from "./runtime.ts";
 
 function checkFloat(op: string, views: readonly View[]): void {
@@ -11,6 +11,9 @@ function checkFloat(op: string, views: readonly View[]): void {
     }
   }
 }
+
+/** WGSL f(k): float parameter k, stored after both kernels' five int parameters. */
+const F_PARAM = "fn f(k: i32) -> f32 { return bitcast<f32>(prm[5 + k]); }";
 
 const ADAM_BINDINGS = bindings([
   ["p", "f32", "read_write"],
@@ -31,15 +34,11 @@ export function adamKernel(
   checkFloat("Adam", [p, grad, m, v]);
   const n = numelOf(p.shape);
   if (n === 0) return;
-  const pipeline = rt.pipeline("adam", () => `
-${ADAM_BINDINGS}
-fn f(k: i32) -> f32 { return bitcast<f32>(prm[5 + k]); }
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  // prm: n, pOff, gOff, mOff, vOff; floats: beta1, beta2, eps, coupledWd, shrink, stepSize,
+  const pipeline = rt.pipeline("adam", () =>
+    perElementShader(
+      `${ADAM_BINDINGS}\n${F_PARAM}`,
+      `// prm: n, pOff, gOff, mOff, vOff; floats: beta1, beta2, eps, coupledWd, shrink, stepSize,
   // bias2Sqrt, sign (-1 to maximize)
-  if (i >= prm[0]) { return; }
   let beta1 = f(0);
   let beta2 = f(1);
   var gi = f(7) * g[prm[2] + i];
@@ -50,16 +49,16 @@ fn main(${MAIN_ARGS}) {
   let vi = v[prm[4] + i] * beta2 + gi * gi * (1.0 - beta2);
   m[prm[3] + i] = mi;
   v[prm[4] + i] = vi;
-  p[prm[1] + i] = w - f(5) * (mi / (sqrt(vi) / f(6) + f(2)));
-}`);
+  p[prm[1] + i] = w - f(5) * (mi / (sqrt(vi) / f(6) + f(2)));`,
+    ));
   const coupledWd = h.decoupled ? 0 : h.weightDecay;
   const shrink = h.decoupled ? 1 - h.lr * h.weightDecay : 1;
-  rt.dispatch(
+  rt.dispatchElements(
     pipeline,
     [viewBuffer(p, "Adam"), viewBuffer(grad, "Adam"), viewBuffer(m, "Adam"), viewBuffer(v, "Adam")],
     [n, p.offset, grad.offset, m.offset, v.offset],
+    n,
     [h.beta1, h.beta2, h.eps, coupledWd, shrink, h.stepSize, h.bias2Sqrt, h.maximize ? -1 : 1],
-    Math.ceil(n / WORKGROUP),
   );
 }
 
@@ -76,40 +75,36 @@ export function sgdKernel(
   if (n === 0) return;
   // Without momentum there is no buffer; bind p in its place (the kernel never touches it).
   const withBuf = momentumBuf !== null;
-  const pipeline = rt.pipeline(`sgd:${withBuf}`, () => `
-${
-    bindings([
-      ["p", "f32", "read_write"],
-      ["g", "f32"],
-      ...(withBuf ? [["b", "f32", "read_write"] as const] : []),
-    ])
-  }
-fn f(k: i32) -> f32 { return bitcast<f32>(prm[5 + k]); }
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  // prm: n, pOff, gOff, bOff, first; floats: lr, momentum, dampening, wd, nesterov, sign
-  if (i >= prm[0]) { return; }
+  const pipeline = rt.pipeline(`sgd:${withBuf}`, () =>
+    perElementShader(
+      `${
+        bindings([
+          ["p", "f32", "read_write"],
+          ["g", "f32"],
+          ...(withBuf ? [["b", "f32", "read_write"] as const] : []),
+        ])
+      }\n${F_PARAM}`,
+      `// prm: n, pOff, gOff, bOff, first; floats: lr, momentum, dampening, wd, nesterov, sign
   var d = f(5) * g[prm[2] + i];
   let w = p[prm[1] + i];
   d = d + f(3) * w;
   ${
-    withBuf
-      ? `var bi = d;
+        withBuf
+          ? `var bi = d;
   if (prm[4] == 0) { bi = b[prm[3] + i] * f(1) + d * (1.0 - f(2)); }
   b[prm[3] + i] = bi;
   d = select(bi, d + f(1) * bi, f(4) != 0.0);`
-      : ""
-  }
-  p[prm[1] + i] = w - f(0) * d;
-}`);
+          : ""
+      }
+  p[prm[1] + i] = w - f(0) * d;`,
+    ));
   const buffers = [viewBuffer(p, "SGD"), viewBuffer(grad, "SGD")];
   if (momentumBuf) buffers.push(viewBuffer(momentumBuf, "SGD"));
-  rt.dispatch(
+  rt.dispatchElements(
     pipeline,
     buffers,
     [n, p.offset, grad.offset, momentumBuf?.offset ?? 0, h.first ? 1 : 0],
+    n,
     [h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov ? 1 : 0, h.maximize ? -1 : 1],
-    Math.ceil(n / WORKGROUP),
   );
 }

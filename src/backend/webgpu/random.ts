@@ -4,7 +4,7 @@
  * caller's seeded Generator. So `manualSeed` makes GPU draws reproducible, although they
  * differ from the CPU's stream (as CUDA's differ from PyTorch's CPU ones).
  */
-import { bindings, LINEAR_INDEX, MAIN_ARGS, WORKGROUP } from "./wgsl.ts";
+import { bindings, perElementShader } from "./wgsl.ts";
 import type { GpuRuntime, GpuStorage } from "./runtime.ts";
 
 export type RandomKind = "uniform" | "normal";
@@ -49,21 +49,11 @@ export function randomKernel(
     : "sqrt(-2.0 * log((f32(r.x >> 8u) + 1.0) * (1.0 / 16777216.0))) * " +
       "cos(6.283185307179586 * f32(r.y >> 8u) * (1.0 / 16777216.0))";
   const pipeline = rt.pipeline(`random:${kind}`, () =>
-    `${PHILOX}
-${bindings([["out", "f32", "read_write"]])}
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  if (i >= prm[0]) { return; }
-  let r = philox(vec4<u32>(u32(i), 0u, 0u, 0u), vec2<u32>(u32(prm[1]), u32(prm[2])));
-  out[i] = ${value};
-}`);
-  rt.dispatch(
-    pipeline,
-    [out.live("random")],
-    [n, seed[0] | 0, seed[1] | 0],
-    [],
-    Math.ceil(n / WORKGROUP),
-  );
+    perElementShader(
+      `${PHILOX}\n${bindings([["out", "f32", "read_write"]])}`,
+      `let r = philox(vec4<u32>(u32(i), 0u, 0u, 0u), vec2<u32>(u32(prm[1]), u32(prm[2])));
+  out[i] = ${value};`,
+    ));
+  rt.dispatchElements(pipeline, [out.live("random")], [n, seed[0] | 0, seed[1] | 0], n);
   return out;
 }

@@ -9,9 +9,8 @@ import { numelOf } from "../../core/shape.ts";
 import {
   bindings,
   ISNAN_WGSL,
-  LINEAR_INDEX,
-  MAIN_ARGS,
   nanTest,
+  perElementShader,
   store,
   wgslType,
   WORKGROUP,
@@ -77,6 +76,31 @@ function combine(op: ReduceOp, c: C): string {
   }
 }
 
+/**
+ * WGSL fn `name`(k) -> i32: `start` plus the memory offset of element k of the shape at
+ * prm[shapeAt..) (`count` dims) with strides at prm[stridesAt..); nk and nr are in scope.
+ */
+function offsetFn(
+  name: string,
+  count: string,
+  shapeAt: string,
+  stridesAt: string,
+  start: string,
+): string {
+  return `fn ${name}(k: i32) -> i32 {
+  let nk = prm[2];
+  let nr = prm[3];
+  var rem = k;
+  var off = ${start};
+  for (var d = ${count} - 1; d >= 0; d--) {
+    let s = prm[${shapeAt} + d];
+    off += (rem % s) * prm[${stridesAt} + d];
+    rem = rem / s;
+  }
+  return off;
+}`;
+}
+
 export function reduceKernel(
   rt: GpuRuntime,
   op: ReduceOp,
@@ -101,29 +125,8 @@ export function reduceKernel(
     const head = `
 ${ISNAN_WGSL}
 ${bindings([["x", inType], ["out", outType, "read_write"]])}
-fn baseOf(o: i32) -> i32 {
-  let nk = prm[2];
-  var rem = o;
-  var off = prm[4];
-  for (var d = nk - 1; d >= 0; d--) {
-    let s = prm[5 + d];
-    off += (rem % s) * prm[5 + nk + d];
-    rem = rem / s;
-  }
-  return off;
-}
-fn offsetOf(r: i32) -> i32 {
-  let nk = prm[2];
-  let nr = prm[3];
-  var rem = r;
-  var off = 0;
-  for (var d = nr - 1; d >= 0; d--) {
-    let s = prm[5 + 2 * nk + d];
-    off += (rem % s) * prm[5 + 2 * nk + nr + d];
-    rem = rem / s;
-  }
-  return off;
-}`;
+${offsetFn("baseOf", "nk", "5", "5 + nk", "prm[4]")}
+${offsetFn("offsetOf", "nr", "5 + 2 * nk", "5 + 2 * nk + nr", "0")}`;
     const fold = (start: string, step: string) => `
   var acc = ${init(op, c)};
   var at = 2147483647;
@@ -132,16 +135,13 @@ fn offsetOf(r: i32) -> i32 {
     ${update(op, c)}
   }`;
     if (!tree) {
-      return `${head}
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  if (i >= prm[0]) { return; }
-  let nRed = prm[1];
+      return perElementShader(
+        head,
+        `let nRed = prm[1];
   let base = baseOf(i);
   ${fold("0", "1")}
-  out[i] = ${store(result, arg ? "i32" : c, outType)};
-}`;
+  out[i] = ${store(result, arg ? "i32" : c, outType)};`,
+      );
     }
     return `${head}
 var<workgroup> accs: array<${c}, ${WORKGROUP}>;
@@ -218,15 +218,7 @@ fn negInf() -> f32 { return bitcast<f32>(0xff800000u); }`;
   let lse = log(sum);
   let inv = 1.0 / sum;
   for (var j = ${start}; j < len; j += ${step}) { out[${r} * len + j] = ${finish}; }`;
-    if (!tree) {
-      return `${head}
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  if (i >= prm[0]) { return; }
-  let len = prm[1];${row("i", "0", "1")}
-}`;
-    }
+    if (!tree) return perElementShader(head, `let len = prm[1];${row("i", "0", "1")}`);
     return `${head}
 var<workgroup> part: array<f32, ${WORKGROUP}>;
 fn combine(v: f32, lid: u32, isMax: bool) -> f32 {

@@ -9,6 +9,7 @@
  */
 import { BufferPool, type PoolStats } from "./pool.ts";
 import type { GpuContext } from "./context.ts";
+import { WORKGROUP } from "./wgsl.ts";
 
 /** Elements on the GPU are 4 bytes: f32, i32, and bool as u32 0/1. */
 export const ELEMENT_BYTES = 4;
@@ -164,6 +165,17 @@ export class GpuRuntime {
       pass.dispatchWorkgroups(x, y);
     } else pass.dispatchWorkgroups(...workgroups);
     this.#dispatches++;
+  }
+
+  /** Records a dispatch of a `perElementShader` over `n` elements (or rows). */
+  dispatchElements(
+    pipeline: GPUComputePipeline,
+    buffers: readonly GPUBuffer[],
+    ints: readonly number[],
+    n: number,
+    floats: readonly number[] = [],
+  ): void {
+    this.dispatch(pipeline, buffers, ints, floats, Math.ceil(n / WORKGROUP));
   }
 
   /** Splits a workgroup count over x and y when it exceeds the per-dimension limit. */

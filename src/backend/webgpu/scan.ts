@@ -9,13 +9,12 @@ import { scanOutDtype } from "../../core/dtype.ts";
 import { contiguousStrides, numelOf } from "../../core/shape.ts";
 import {
   bindings,
-  LINEAR_INDEX,
-  MAIN_ARGS,
+  forEachDim,
   MATH_HELPERS,
   nanTest,
+  perElementShader,
   store,
   wgslType,
-  WORKGROUP,
 } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
@@ -63,27 +62,17 @@ export function scanKernel(
   const outType = wgslType(scanOutDtype(op, x.dtype), op);
   const c = inType === "f32" ? "f32" : "i32";
   const arg = op === "cummax" || op === "cummin";
-  const pipeline = rt.pipeline(`scan:${op}:${inType}`, () => `
-${MATH_HELPERS}
+  const pipeline = rt.pipeline(`scan:${op}:${inType}`, () =>
+    perElementShader(
+      `${MATH_HELPERS}
 ${c === "f32" && op === "logcumsumexp" ? LOGADDEXP : ""}
-${bindings([["x", inType], ["out", outType, "read_write"]])}
-// prm: rows, len, nk, offset, inStride, outStride, reverse, shape[nk], inStrides[nk], outStrides[nk]
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  if (i >= prm[0]) { return; }
+${bindings([["x", inType], ["out", outType, "read_write"]])}`,
+      `// prm: rows, len, nk, offset, inStride, outStride, reverse, shape[nk], inStrides[nk], outStrides[nk]
   let len = prm[1];
   let nk = prm[2];
-  var rem = i;
   var ib = prm[3];
   var ob = 0;
-  for (var d = nk - 1; d >= 0; d--) {
-    let s = prm[7 + d];
-    let k = rem % s;
-    rem = rem / s;
-    ib += k * prm[7 + nk + d];
-    ob += k * prm[7 + 2 * nk + d];
-  }
+  ${forEachDim("7", "ib += q * prm[7 + nk + d];\n    ob += q * prm[7 + 2 * nk + d];", "nk")}
   let rev = prm[6] != 0;
   let first = select(0, len - 1, rev);
   let dj = select(1, -1, rev);
@@ -94,12 +83,12 @@ fn main(${MAIN_ARGS}) {
     let v = ${c}(x[ib + j * prm[4]]);
     if (t > 0) { ${step(op, c)} }
     out[ob + j * prm[5]] = ${arg ? "at" : store("acc", c, outType)};
-  }
-}`);
+  }`,
+    ));
   const outStrides = contiguousStrides(x.shape);
   const kept = x.shape.map((_, d) => d).filter((d) => d !== dim);
   const rows = n / len;
-  rt.dispatch(
+  rt.dispatchElements(
     pipeline,
     [viewBuffer(x, op), out.live(op)],
     [
@@ -114,8 +103,7 @@ fn main(${MAIN_ARGS}) {
       ...kept.map((d) => x.strides[d]),
       ...kept.map((d) => outStrides[d]),
     ],
-    [],
-    Math.ceil(rows / WORKGROUP),
+    rows,
   );
   return out;
 }

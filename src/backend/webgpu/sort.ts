@@ -7,7 +7,7 @@
  */
 import type { View } from "../backend.ts";
 import { contiguousStrides, numelOf } from "../../core/shape.ts";
-import { bindings, ISNAN_WGSL, LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
+import { bindings, forEachDim, ISNAN_WGSL, perElementShader, wgslType } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 
 /** WGSL `before(a, ia, b, ib)`: does a (at position ia) sort before b (at ib)? */
@@ -38,28 +38,18 @@ export function sortKernel(
   const indices = rt.alloc(n, "sort");
   if (n === 0) return [values, indices];
   const nd = x.shape.length;
-  const pipeline = rt.pipeline(`sort:${t}`, () => `
-${bindings([["x", t], ["vals", t, "read_write"], ["idx", "i32", "read_write"]])}
-${beforeFn(t)}
-@compute @workgroup_size(${WORKGROUP})
-fn main(${MAIN_ARGS}) {
-  ${LINEAR_INDEX}
-  // prm: n, nd, dim, len, desc, inner, shape[nd], xOff, xStrides[nd]
-  if (i >= prm[0]) { return; }
+  const pipeline = rt.pipeline(`sort:${t}`, () =>
+    perElementShader(
+      `${bindings([["x", t], ["vals", t, "read_write"], ["idx", "i32", "read_write"]])}
+${beforeFn(t)}`,
+      `// prm: n, nd, dim, len, desc, inner, shape[nd], xOff, xStrides[nd]
   let nd = prm[1];
   let dim = prm[2];
   let len = prm[3];
   let desc = prm[4] != 0;
   var xo = prm[6 + nd];
   var c = 0;
-  var rem = i;
-  for (var d = nd - 1; d >= 0; d--) {
-    let s = prm[6 + d];
-    let q = rem % s;
-    rem = rem / s;
-    xo += q * prm[7 + nd + d];
-    if (d == dim) { c = q; }
-  }
+  ${forEachDim("6", "xo += q * prm[7 + nd + d];\n    if (d == dim) { c = q; }")}
   let st = prm[7 + nd + dim];
   let row = xo - c * st;
   let me = x[xo];
@@ -69,9 +59,9 @@ fn main(${MAIN_ARGS}) {
   }
   let at = i + (rank - c) * prm[5];
   vals[at] = me;
-  idx[at] = c;
-}`);
-  rt.dispatch(
+  idx[at] = c;`,
+    ));
+  rt.dispatchElements(
     pipeline,
     [viewBuffer(x, "sort"), values.live("sort"), indices.live("sort")],
     [
@@ -85,8 +75,7 @@ fn main(${MAIN_ARGS}) {
       x.offset,
       ...x.strides,
     ],
-    [],
-    Math.ceil(n / WORKGROUP),
+    n,
   );
   return [values, indices];
 }

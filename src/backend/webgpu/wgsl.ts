@@ -351,6 +351,35 @@ export function bindings(list: readonly BindingSpec[]): string {
   ].join("\n");
 }
 
+/**
+ * A shader with one thread per element, the shape of most kernels here: `decls` (bindings,
+ * helper functions), then `main` running `body` with `i` the element's linear index, already
+ * checked against the element count prm[0]. Dispatch it with `GpuRuntime.dispatchElements`.
+ */
+export function perElementShader(decls: string, body: string): string {
+  return `${decls}
+@compute @workgroup_size(${WORKGROUP})
+fn main(${MAIN_ARGS}) {
+  ${LINEAR_INDEX}
+  if (i >= prm[0]) { return; }
+  ${body}
+}`;
+}
+
+/**
+ * WGSL that decomposes the linear index `i` over the shape in prm[shapeAt..shapeAt + count)
+ * into coordinate `q` of each dim `d` (last dim first), running `body` once per dim.
+ */
+export function forEachDim(shapeAt: string, body: string, count = "nd"): string {
+  return `var rem = i;
+  for (var d = ${count} - 1; d >= 0; d--) {
+    let s = prm[${shapeAt} + d];
+    let q = rem % s;
+    rem = rem / s;
+    ${body}
+  }`;
+}
+
 /** Reads parameter word k of the arena binding as a float. */
 export function param(index: string): string {
   return `bitcast<f32>(prm[${index}])`;

@@ -1,5 +1,5 @@
 /** A figure: plotly traces and layout, displayed as plotly JSON, HTML, a static SVG and text. */
-import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../bundle.ts";
+import { type Displayable, JUPYTER_DISPLAY, type MimeBundle, PrintsAsText } from "../bundle.ts";
 import { plotlyHtml } from "./html.ts";
 import type { FigureSpec, Layout, Trace } from "./spec.ts";
 import { renderSvg } from "./svg/render.ts";
@@ -16,12 +16,13 @@ export interface FigureOptions {
   inline?: boolean;
 }
 
-export class Figure implements Displayable {
+export class Figure extends PrintsAsText implements Displayable {
   readonly data: Trace[];
   readonly layout: Layout;
   readonly options: FigureOptions;
 
   constructor(data: Trace[], layout: Layout = {}, options: FigureOptions = {}) {
+    super();
     this.data = data;
     this.layout = layout;
     this.options = options;
@@ -50,7 +51,7 @@ export class Figure implements Displayable {
   }
 
   /** One line: kind, traces, points, ranges. */
-  toString(): string {
+  override toString(): string {
     return describe(this.data, this.layout);
   }
 
@@ -61,14 +62,6 @@ export class Figure implements Displayable {
       "image/svg+xml": this.toSVG(),
       "text/plain": this.toString(),
     };
-  }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.toString();
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
   }
 }
 

@@ -117,6 +117,22 @@ function layoutOf(opts: PlotOptions, defaults: Partial<PlotOptions> = {}): Layou
   };
 }
 
+/** The keys of PlotOptions, which every plot function takes (some add their own). */
+const PLOT_KEYS = [
+  "title",
+  "xlabel",
+  "ylabel",
+  "width",
+  "height",
+  "logX",
+  "logY",
+  "xrange",
+  "yrange",
+  "legend",
+  "inline",
+  "layout",
+] as const satisfies readonly (keyof PlotOptions)[];
+
 function figure(data: Trace[], layout: Layout, opts: PlotOptions): Figure {
   return new Figure(data, layout, opts.inline === undefined ? {} : { inline: opts.inline });
 }
@@ -127,20 +143,7 @@ function figure(data: Trace[], layout: Layout, opts: PlotOptions): Figure {
  * plot.line([{ y: trainLoss, name: "train" }, { y: valLoss, name: "val" }], { logY: true });
  */
 export function line(input: SeriesInput, opts: PlotOptions = {}): Figure {
-  checkOptions("line", opts, [
-    "title",
-    "xlabel",
-    "ylabel",
-    "width",
-    "height",
-    "logX",
-    "logY",
-    "xrange",
-    "yrange",
-    "legend",
-    "inline",
-    "layout",
-  ]);
+  checkOptions("line", opts, PLOT_KEYS);
   return figure(seriesTraces(seriesList(input, "line"), "scatter", "lines"), layoutOf(opts), opts);
 }
 
@@ -163,21 +166,7 @@ export function scatter(
   input: Numeric | ScatterSeries | readonly ScatterSeries[],
   opts: ScatterOptions = {},
 ): Figure {
-  checkOptions("scatter", opts, [
-    "title",
-    "xlabel",
-    "ylabel",
-    "width",
-    "height",
-    "logX",
-    "logY",
-    "xrange",
-    "yrange",
-    "legend",
-    "inline",
-    "layout",
-    "size",
-  ]);
+  checkOptions("scatter", opts, [...PLOT_KEYS, "size"]);
   const list = seriesList(input, "scatter") as ScatterSeries[];
   const split = list.flatMap((s) => (s.labels === undefined ? [s] : byLabel(s)));
   const traces = seriesTraces(split, "scatter", "markers");
@@ -221,20 +210,7 @@ export function bar(
   input: SeriesInput | Readonly<Record<string, number>>,
   opts: PlotOptions = {},
 ): Figure {
-  checkOptions("bar", opts, [
-    "title",
-    "xlabel",
-    "ylabel",
-    "width",
-    "height",
-    "logX",
-    "logY",
-    "xrange",
-    "yrange",
-    "legend",
-    "inline",
-    "layout",
-  ]);
+  checkOptions("bar", opts, PLOT_KEYS);
   const list = isCounts(input)
     ? [{ x: Object.keys(input), y: Object.values(input) }]
     : seriesList(input as SeriesInput, "bar");
@@ -301,23 +277,7 @@ export function histogram(
     | readonly { values: Numeric; name?: string }[],
   opts: HistogramOptions = {},
 ): Figure {
-  checkOptions("histogram", opts, [
-    "title",
-    "xlabel",
-    "ylabel",
-    "width",
-    "height",
-    "logX",
-    "logY",
-    "xrange",
-    "yrange",
-    "legend",
-    "inline",
-    "layout",
-    "bins",
-    "range",
-    "density",
-  ]);
+  checkOptions("histogram", opts, [...PLOT_KEYS, "bins", "range", "density"]);
   const list = Array.isArray(input) && input.length > 0 && input.every((s) => isValues(s))
     ? input as { values: Numeric; name?: string }[]
     : isValues(input)
@@ -381,23 +341,7 @@ export function fn(
   input: PlotFn | FnSeries | readonly (PlotFn | FnSeries)[],
   opts: FnOptions = {},
 ): Figure {
-  checkOptions("fn", opts, [
-    "title",
-    "xlabel",
-    "ylabel",
-    "width",
-    "height",
-    "logX",
-    "logY",
-    "xrange",
-    "yrange",
-    "legend",
-    "inline",
-    "layout",
-    "from",
-    "to",
-    "points",
-  ]);
+  checkOptions("fn", opts, [...PLOT_KEYS, "from", "to", "points"]);
   const from = opts.from ?? -5, to = opts.to ?? 5, points = opts.points ?? 201;
   if (!(to > from) || !Number.isInteger(points) || points < 2) {
     throw new Error(
@@ -455,20 +399,7 @@ export function lossCurve(
   history: Numeric | Readonly<Record<string, Numeric>>,
   opts: PlotOptions = {},
 ): Figure {
-  checkOptions("lossCurve", opts, [
-    "title",
-    "xlabel",
-    "ylabel",
-    "width",
-    "height",
-    "logX",
-    "logY",
-    "xrange",
-    "yrange",
-    "legend",
-    "inline",
-    "layout",
-  ]);
+  checkOptions("lossCurve", opts, PLOT_KEYS);
   const list: Series[] = isNumeric(history)
     ? [{ y: history, name: "loss" }]
     : Object.entries(history).map(([name, y]) => ({ y, name }));

@@ -1,6 +1,6 @@
 /**
- * Loss functions, as torch.nn.functional. Each is defined once here; the loss Modules call the
- * `...As` variants so their errors carry the Module's name (e.g. "CrossEntropyLoss").
+ * Loss functions, as torch.nn.functional. Each is defined once here; the loss Modules call them
+ * with `named(...)` options so their errors carry the Module's name (e.g. "CrossEntropyLoss").
  */
 import { Tensor, type TensorLike } from "../../tensor/tensor.ts";
 import { type DType, floatTypeFor, isFloat, promoteTypes } from "../../core/dtype.ts";
@@ -46,6 +46,45 @@ export interface CrossEntropyLossOptions extends NLLLossOptions {
   labelSmoothing?: number;
 }
 
+/** Each loss's option keys, shared by the function and its Module's constructor. */
+export const LOSS_KEYS = {
+  reduction: ["reduction"],
+  huber: ["reduction", "delta"],
+  bce: ["reduction", "weight"],
+  bceWithLogits: ["reduction", "weight", "posWeight"],
+  nll: ["reduction", "weight", "ignoreIndex"],
+  crossEntropy: ["reduction", "weight", "ignoreIndex", "labelSmoothing"],
+} as const;
+
+// ---- the Module's name --------------------------------------------------------------------
+
+/**
+ * The key under which a loss Module passes its name. A symbol: checkOptions reads only string
+ * keys, so it is neither rejected nor listed among the known options, and no user can pass
+ * it by accident (mod.ts does not export it).
+ */
+const opName: unique symbol = Symbol("opName");
+
+/** `options` with the Module's name, so the loss function's errors begin "`name`: ...". */
+export function named<T extends LossOptions>(name: string, options: T): T {
+  return { ...options, [opName]: name };
+}
+
+/**
+ * The common start of every loss: the name for errors (the Module's, else `fn`), the checked
+ * options (unknown keys throw) and the reduction.
+ */
+function lossOptions<T extends LossOptions>(
+  fn: string,
+  options: T | undefined,
+  known: readonly string[],
+): { name: string; opts: T; r: Reduction } {
+  const name = (options as { [opName]?: string } | null | undefined)?.[opName] ?? fn;
+  const opts = checkOptions(name, options, known);
+  const { reduction = "mean" } = opts;
+  return { name, opts, r: checkReduction(name, reduction) };
+}
+
 // ---- helpers ------------------------------------------------------------------------------
 
 export function checkReduction(name: string, reduction: string): Reduction {
@@ -57,6 +96,21 @@ export function checkReduction(name: string, reduction: string): Reduction {
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === "none" ? loss : reduction === "sum" ? ops.sum(loss) : ops.mean(loss);
+}
+
+/**
+ * Reduces per-row class losses: "none" reshapes them to `shape`, "sum" adds them, "mean"
+ * divides their sum by `total` (the weight of the rows that count, not their number).
+ */
+function reduceRows(losses: Tensor, total: () => Tensor, r: Reduction, shape: number[]): Tensor {
+  if (r === "none") return ops.reshape(losses, shape);
+  if (r === "sum") return ops.sum(losses);
+  return ops.div(ops.sum(losses), total());
+}
+
+/** Multiplies by an optional elementwise weight. */
+function weighting(w: Tensor | null): (t: Tensor) => Tensor {
+  return (t) => (w ? ops.mul(t, w) : t);
 }
 
 /** Input and target of an elementwise loss, both in one float dtype and of the same shape. */
@@ -102,36 +156,16 @@ function elementWeight(
 // ---- regression ---------------------------------------------------------------------------
 
 /** Mean squared error: (input - target)², reduced. */
-export function mseLoss(input: TensorLike, target: TensorLike, opts: LossOptions = {}): Tensor {
-  return mseLossAs("mseLoss", input, target, opts);
-}
-
-export function mseLossAs(
-  name: string,
-  input: TensorLike,
-  target: TensorLike,
-  options: LossOptions = {},
-): Tensor {
-  const { reduction = "mean" } = checkOptions(name, options, ["reduction"]);
-  const r = checkReduction(name, reduction);
+export function mseLoss(input: TensorLike, target: TensorLike, options?: LossOptions): Tensor {
+  const { name, r } = lossOptions("mseLoss", options, LOSS_KEYS.reduction);
   const [x, y] = pair(name, input, target);
   const d = ops.sub(x, y);
   return reduce(ops.mul(d, d), r);
 }
 
 /** Mean absolute error: |input - target|, reduced. */
-export function l1Loss(input: TensorLike, target: TensorLike, opts: LossOptions = {}): Tensor {
-  return l1LossAs("l1Loss", input, target, opts);
-}
-
-export function l1LossAs(
-  name: string,
-  input: TensorLike,
-  target: TensorLike,
-  options: LossOptions = {},
-): Tensor {
-  const { reduction = "mean" } = checkOptions(name, options, ["reduction"]);
-  const r = checkReduction(name, reduction);
+export function l1Loss(input: TensorLike, target: TensorLike, options?: LossOptions): Tensor {
+  const { name, r } = lossOptions("l1Loss", options, LOSS_KEYS.reduction);
   const [x, y] = pair(name, input, target);
   return reduce(ops.abs(ops.sub(x, y)), r);
 }
@@ -140,19 +174,9 @@ export function l1LossAs(
 export function huberLoss(
   input: TensorLike,
   target: TensorLike,
-  opts: HuberLossOptions = {},
+  options?: HuberLossOptions,
 ): Tensor {
-  return huberLossAs("huberLoss", input, target, opts);
-}
-
-export function huberLossAs(
-  name: string,
-  input: TensorLike,
-  target: TensorLike,
-  options: HuberLossOptions = {},
-): Tensor {
-  const { reduction = "mean", delta = 1 } = checkOptions(name, options, ["reduction", "delta"]);
-  const r = checkReduction(name, reduction);
+  const { name, opts: { delta = 1 }, r } = lossOptions("huberLoss", options, LOSS_KEYS.huber);
   if (!(delta > 0)) throw new Error(`${name}: delta must be positive, got ${delta}.`);
   const [x, y] = pair(name, input, target);
   const d = ops.sub(x, y);
@@ -175,24 +199,11 @@ export function huberLossAs(
 export function binaryCrossEntropy(
   input: TensorLike,
   target: TensorLike,
-  opts: BCELossOptions = {},
+  options?: BCELossOptions,
 ): Tensor {
-  return binaryCrossEntropyAs("binaryCrossEntropy", input, target, opts);
-}
-
-export function binaryCrossEntropyAs(
-  name: string,
-  input: TensorLike,
-  target: TensorLike,
-  options: BCELossOptions = {},
-): Tensor {
-  const { reduction = "mean", weight = null } = checkOptions(name, options, [
-    "reduction",
-    "weight",
-  ]);
-  const r = checkReduction(name, reduction);
+  const { name, opts, r } = lossOptions("binaryCrossEntropy", options, LOSS_KEYS.bce);
   const [x, y, dtype] = pair(name, input, target);
-  const w = elementWeight(name, "weight", weight, x.shape, dtype);
+  const weighted = weighting(elementWeight(name, "weight", opts.weight, x.shape, dtype));
   if (x._backend.readSync) {
     for (const v of x._values()) {
       if (!(v >= 0 && v <= 1)) {
@@ -206,7 +217,6 @@ export function binaryCrossEntropyAs(
   const logs = (
     xs: Tensor,
   ) => [ops.clamp(ops.log(xs), -100), ops.clamp(ops.log(ops.sub(1, xs)), -100)];
-  const weighted = (t: Tensor) => (w ? ops.mul(t, w) : t);
   const out = noGrad(() => {
     const [lx, l1x] = logs(x);
     return weighted(ops.neg(ops.add(ops.mul(y, lx), ops.mul(ops.sub(1, y), l1x))));
@@ -227,27 +237,16 @@ export function binaryCrossEntropyAs(
 export function binaryCrossEntropyWithLogits(
   input: TensorLike,
   target: TensorLike,
-  opts: BCEWithLogitsLossOptions = {},
+  options?: BCEWithLogitsLossOptions,
 ): Tensor {
-  return binaryCrossEntropyWithLogitsAs("binaryCrossEntropyWithLogits", input, target, opts);
-}
-
-export function binaryCrossEntropyWithLogitsAs(
-  name: string,
-  input: TensorLike,
-  target: TensorLike,
-  options: BCEWithLogitsLossOptions = {},
-): Tensor {
-  const { reduction = "mean", weight = null, posWeight = null } = checkOptions(name, options, [
-    "reduction",
-    "weight",
-    "posWeight",
-  ]);
-  const r = checkReduction(name, reduction);
+  const { name, opts, r } = lossOptions(
+    "binaryCrossEntropyWithLogits",
+    options,
+    LOSS_KEYS.bceWithLogits,
+  );
   const [x, y, dtype] = pair(name, input, target);
-  const w = elementWeight(name, "weight", weight, x.shape, dtype);
-  const pw = elementWeight(name, "posWeight", posWeight, x.shape, dtype);
-  const weighted = (t: Tensor) => (w ? ops.mul(t, w) : t);
+  const weighted = weighting(elementWeight(name, "weight", opts.weight, x.shape, dtype));
+  const pw = elementWeight(name, "posWeight", opts.posWeight, x.shape, dtype);
   // softplus(-x) = max(-x, 0) + log1p(exp(-|x|)): no overflow for any x.
   const softplusNeg = (xs: Tensor) =>
     ops.add(ops.relu(ops.neg(xs)), ops.log1p(ops.exp(ops.neg(ops.abs(xs)))));
@@ -379,29 +378,17 @@ function asIndexTarget(name: string, target: TensorLike): Tensor {
  * Negative log-likelihood of log-probabilities (e.g. a LogSoftmax output): -w[y]·input[y],
  * per sample. The mean divides by the sum of the weights of the non-ignored targets.
  */
-export function nllLoss(input: TensorLike, target: TensorLike, opts: NLLLossOptions = {}): Tensor {
-  return nllLossAs("nllLoss", input, target, opts);
-}
-
-export function nllLossAs(
-  name: string,
-  input: TensorLike,
-  target: TensorLike,
-  options: NLLLossOptions = {},
-): Tensor {
-  const { reduction = "mean", weight = null, ignoreIndex = -100 } = checkOptions(name, options, [
-    "reduction",
-    "weight",
-    "ignoreIndex",
-  ]);
-  const r = checkReduction(name, reduction);
+export function nllLoss(input: TensorLike, target: TensorLike, options?: NLLLossOptions): Tensor {
+  const { name, opts: { weight, ignoreIndex = -100 }, r } = lossOptions(
+    "nllLoss",
+    options,
+    LOSS_KEYS.nll,
+  );
   const x = classInput(name, input);
   const w = classWeight(name, weight, x);
   const t = indexTarget(name, x, asIndexTarget(name, target), ignoreIndex);
   const { losses, weights } = nllRows(rowsOf(x), t, w, ignoreIndex);
-  if (r === "none") return ops.reshape(losses, indexShape(x));
-  if (r === "sum") return ops.sum(losses);
-  return ops.div(ops.sum(losses), ops.sum(weights));
+  return reduceRows(losses, () => ops.sum(weights), r, indexShape(x));
 }
 
 /**
@@ -413,20 +400,13 @@ export function nllLossAs(
 export function crossEntropy(
   input: TensorLike,
   target: TensorLike,
-  opts: CrossEntropyLossOptions = {},
+  options?: CrossEntropyLossOptions,
 ): Tensor {
-  return crossEntropyAs("crossEntropy", input, target, opts);
-}
-
-export function crossEntropyAs(
-  name: string,
-  input: TensorLike,
-  target: TensorLike,
-  options: CrossEntropyLossOptions = {},
-): Tensor {
-  const { reduction = "mean", weight = null, ignoreIndex = -100, labelSmoothing = 0 } =
-    checkOptions(name, options, ["reduction", "weight", "ignoreIndex", "labelSmoothing"]);
-  const r = checkReduction(name, reduction);
+  const { name, opts: { weight, ignoreIndex = -100, labelSmoothing = 0 }, r } = lossOptions(
+    "crossEntropy",
+    options,
+    LOSS_KEYS.crossEntropy,
+  );
   const x = classInput(name, input);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
     throw new Error(`${name}: labelSmoothing must be between 0 and 1, got ${labelSmoothing}.`);
@@ -441,9 +421,8 @@ export function crossEntropyAs(
     // The plain case in one kernel where the backend has it (webgpu): fewer dispatches.
     const t = indexTarget(name, x, asIndexTarget(name, target), ignoreIndex);
     const losses = internal.crossEntropyRows(rowsOf(x), t, ignoreIndex);
-    if (r === "none") return ops.reshape(losses, indexShape(x));
-    if (r === "sum") return ops.sum(losses);
-    return ops.div(ops.sum(losses), ops.sum(internal.to(ops.ne(t, ignoreIndex), x.dtype)));
+    const kept = () => ops.sum(internal.to(ops.ne(t, ignoreIndex), x.dtype));
+    return reduceRows(losses, kept, r, indexShape(x));
   }
   const logp = ops.logSoftmax(x, classDim);
   if (probabilities) {
@@ -473,11 +452,7 @@ export function crossEntropyAs(
   const rows = rowsOf(logp);
   const { losses, weights, keep } = nllRows(rows, t, w, ignoreIndex);
   const shape = indexShape(x);
-  if (labelSmoothing === 0) {
-    if (r === "none") return ops.reshape(losses, shape);
-    if (r === "sum") return ops.sum(losses);
-    return ops.div(ops.sum(losses), ops.sum(weights));
-  }
+  if (labelSmoothing === 0) return reduceRows(losses, () => ops.sum(weights), r, shape);
   // PyTorch's definition: (1 - ε)·nll + ε/C·Σ_c -w_c·logp_c, ignored targets contributing 0;
   // the mean divides both parts by the same sum of target weights.
   const smooth = ops.mul(ops.neg(ops.sum(w ? ops.mul(rows, w) : rows, 1)), keep);
