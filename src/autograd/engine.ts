@@ -58,15 +58,14 @@ export function runBackward(
   const roots = outputs.map((t, i) => rootNode(t, op, i));
   const deps = dependencies(roots);
   const buffers = new Map<Node, Tensor>();
-  // Sums made here are referenced by nothing else, so a leaf may keep one as its .grad.
-  const sums = new Set<Tensor>();
+  // Nodes whose buffer is a sum made here: nothing else references it, so a leaf may keep it
+  // as its .grad without a copy.
+  const summed = new Set<Node>();
   const add = (node: Node, g: Tensor) => {
     const prev = buffers.get(node);
     if (!prev) return void buffers.set(node, g);
-    const s = prev.add(g);
-    sums.delete(prev);
-    sums.add(s);
-    buffers.set(node, s);
+    summed.add(node);
+    buffers.set(node, prev.add(g));
   };
   const targets = new Map<Node, number[]>();
   opts.inputs?.forEach((t, i) => {
@@ -86,16 +85,17 @@ export function runBackward(
     const visited: Node[] = [];
     // .grad is only written once the whole walk has succeeded, so a backward that fails
     // halfway (a freed graph, a modified saved tensor) leaves every .grad as it was.
-    const deposits: [Tensor, Tensor][] = [];
+    const deposits: [Tensor, Tensor, boolean][] = [];
     while (ready.length) {
       const node = ready.pop()!;
       visited.push(node);
       const grad = buffers.get(node);
       buffers.delete(node);
       if (grad && targets.has(node)) { for (const i of targets.get(node)!) results[i] = grad; }
-      if (grad && node.retained && !opts.inputs) deposits.push([node.retained, grad]);
+      // A retained non-leaf and its inputs' nodes see the same tensor: only a leaf may own it.
+      if (grad && node.retained && !opts.inputs) deposits.push([node.retained, grad, false]);
       if (node instanceof AccumulateGrad) {
-        if (grad && !opts.inputs) deposits.push([node.variable, grad]);
+        if (grad && !opts.inputs) deposits.push([node.variable, grad, summed.has(node)]);
         continue;
       }
       const inGrads = grad ? node.apply(grad) : [];
@@ -122,7 +122,7 @@ export function runBackward(
         if (left === 0) ready.push(next);
       }
     }
-    for (const [t, g] of deposits) t._accumulateGrad(g, opts.createGraph, sums.has(g));
+    for (const [t, g, owned] of deposits) t._accumulateGrad(g, opts.createGraph, owned);
     if (!opts.retainGraph) { for (const node of visited) node.release(); }
   } finally {
     mode[Symbol.dispose]();
