@@ -103,6 +103,16 @@ export class AccumulateGrad extends Node {
   override release(): void {}
 }
 
+function staleViewError(name: string, t: Tensor): Error {
+  return new Error(
+    `${name.replace(/Backward\d*$/, "")}: an input (shape ${shapeStr(t.shape)}) is a view ` +
+      "taken before an in-place write that autograd recorded (x.at(...).set_(v), indexPut_) " +
+      "into the tensor it views; its values include the write but its history does not, so " +
+      "its gradient would be wrong. Take the view again after the write (e.g. x.index(...) " +
+      "once more).",
+  );
+}
+
 /**
  * Attaches a gradFn to `out` when grad mode is on and some input requires grad, and
  * returns `out`. `saved` lists the tensors the rule reads; the rule receives them back so
@@ -116,19 +126,15 @@ export function record(
   saved: readonly Tensor[] = [],
 ): Tensor {
   if (!isGradEnabled()) return out;
-  // Checked before the requiresGrad test: a stale view of a tensor that now has history should
-  // itself carry a gradient, and silently having none would be just as wrong.
-  const stale = inputs.find((t) => t._staleView);
-  if (stale) {
-    const op = name.replace(/Backward\d*$/, "");
-    throw new Error(
-      `${op}: an input (shape [${stale.shape.join(", ")}]) is a view taken before an in-place ` +
-        "write that autograd recorded (x.at(...).set_(v), indexPut_) into the tensor it views; " +
-        "its values include the write but its history does not, so its gradient would be " +
-        "wrong. Take the view again after the write (e.g. x.index(...) once more).",
-    );
+  let needed = false;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    // Checked whether or not t requires grad: a stale view of a tensor that now has history
+    // should itself carry a gradient, and silently having none would be just as wrong.
+    if (t._staleView) throw staleViewError(name, t);
+    if (t.requiresGrad) needed = true;
   }
-  if (!inputs.some((t) => t.requiresGrad)) return out;
+  if (!needed) return out;
   out._setGradFn(new Node(name, inputs, out, backward, saved));
   return out;
 }
