@@ -199,7 +199,9 @@ const CONV_KEYS = ["stride", "padding", "dilation", "groups"];
 function checkGroups(op: string, groups: number | undefined): number {
   const g = groups ?? 1;
   if (!Number.isInteger(g) || g < 1) {
-    throw new Error(`${op}: groups must be a positive integer, got ${groups}. Pass e.g. groups: 1.`);
+    throw new Error(
+      `${op}: groups must be a positive integer, got ${groups}. Pass e.g. groups: 1.`,
+    );
   }
   return g;
 }
@@ -385,8 +387,7 @@ export function conv1d(
       }
     }
   }
-  const single = (v: ConvPadding | undefined) =>
-    Array.isArray(v) ? (v as readonly number[])[0] : v;
+  const single = (v: ConvPadding | undefined) => Array.isArray(v) ? (v as readonly number[])[0] : v;
   const o1: ConvOptions = {
     groups: opts.groups,
     stride: single(opts.stride) as number | undefined,
