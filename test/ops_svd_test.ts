@@ -129,6 +129,11 @@ Deno.test("svd: known factors, float32 in float32 out, small singular values kep
   const sv = linalg.svdvals(A).toArray() as number[];
   close(sv[0], 1, 1e-15);
   assert.ok(Math.abs(sv[1] - 1e-12) < 1e-15, `small singular value ${sv[1]}`);
+  // Entries whose squares overflow float64, and ones whose squares underflow.
+  for (const scale of [1e200, 1e-200]) {
+    const big = linalg.svdvals(tensor([[3, 0], [0, -4]], f64).mul(scale)).toArray() as number[];
+    close(big.map((v) => v / scale), [4, 3], 1e-14);
+  }
   assert.match(String(linalg.svd(tensor([[1, 2]]))), /^SvdResult\(\n {2}U=tensor/);
 });
 

@@ -122,10 +122,14 @@ export function jacobiSvd(
   // Work on A when it is tall and on Aᵀ when it is wide, so the rotated columns are the long side.
   const tall = rows >= cols;
   const [m, n] = tall ? [rows, cols] : [cols, rows];
+  // Scaled to max |entry| = 1: the squared column norms would overflow past ~1e154.
+  let scale = 0;
+  for (let i = offset; i < offset + rows * cols; i++) scale = Math.max(scale, Math.abs(a[i]));
+  if (scale === 0) scale = 1;
   const g = new Float64Array(m * n);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      const x = a[offset + i * cols + j];
+      const x = a[offset + i * cols + j] / scale;
       if (tall) g[j * m + i] = x;
       else g[i * m + j] = x;
     }
@@ -138,5 +142,7 @@ export function jacobiSvd(
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < uCols; j++) u[i * uCols + j] = left[j * rows + i];
   }
-  return { u, s: r.s.slice(0, k), vh: right.slice(0, vRows * cols) };
+  const s = r.s.slice(0, k);
+  for (let j = 0; j < k; j++) s[j] *= scale;
+  return { u, s, vh: right.slice(0, vRows * cols) };
 }
