@@ -2,6 +2,16 @@
 import type { ConvGeometry, View } from "../backend.ts";
 import { type TypedArray, typedArrayFor } from "../../core/dtype.ts";
 
+/**
+ * The block columns ox in [lo, hi) whose input column start + ox·stride lies inside [0, W):
+ * computed once per kernel column so the inner loops carry no bounds test.
+ */
+function validRange(start: number, stride: number, W: number, ow: number): [number, number] {
+  const lo = Math.max(0, Math.ceil(-start / stride));
+  const hi = Math.min(ow, Math.floor((W - 1 - start) / stride) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
 export function im2colCpu(x: View, g: ConvGeometry): TypedArray {
   const src = x.storage as TypedArray;
   const n = x.shape[0];
@@ -16,16 +26,20 @@ export function im2colCpu(x: View, g: ConvGeometry): TypedArray {
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
           let o = (b * rows + (c * kh + ki) * kw + kj) * L;
+          const [lo, hi] = validRange(kj * dw - pw, sw, W, ow);
           for (let oy = 0; oy < oh; oy++) {
             const iy = oy * sh - ph + ki * dh;
             if (iy < 0 || iy >= H) {
               o += ow; // the array starts zeroed: the padding needs no write
               continue;
             }
-            const line = plane + iy * W;
-            for (let ox = 0, ix = kj * dw - pw; ox < ow; ox++, ix += sw, o++) {
-              if (ix >= 0 && ix < W) out[o] = src[line + ix];
+            const line = plane + iy * W + kj * dw - pw;
+            if (sw === 1) {
+              out.set(src.subarray(line + lo, line + hi) as never, o + lo);
+            } else {
+              for (let ox = lo; ox < hi; ox++) out[o + ox] = src[line + ox * sw];
             }
+            o += ow;
           }
         }
       }
@@ -48,16 +62,16 @@ export function col2imCpu(cols: View, g: ConvGeometry): TypedArray {
       for (let ki = 0; ki < kh; ki++) {
         for (let kj = 0; kj < kw; kj++) {
           let o = cols.offset + (b * rows + (c * kh + ki) * kw + kj) * L;
+          const [lo, hi] = validRange(kj * dw - pw, sw, W, ow);
           for (let oy = 0; oy < oh; oy++) {
             const iy = oy * sh - ph + ki * dh;
             if (iy < 0 || iy >= H) {
               o += ow;
               continue;
             }
-            const line = plane + iy * W;
-            for (let ox = 0, ix = kj * dw - pw; ox < ow; ox++, ix += sw, o++) {
-              if (ix >= 0 && ix < W) out[line + ix] += src[o];
-            }
+            const line = plane + iy * W + kj * dw - pw;
+            for (let ox = lo; ox < hi; ox++) out[line + ox * sw] += src[o + ox];
+            o += ow;
           }
         }
       }
