@@ -1,4 +1,4 @@
-/** BatchNorm1d. */
+/** BatchNorm1d and BatchNorm2d: one implementation, each checking its input rank. */
 import type { Tensor } from "../tensor/tensor.ts";
 import { shapeStr } from "../core/shape.ts";
 import { ones, tensor, zeros } from "../tensor/creation.ts";
@@ -20,11 +20,12 @@ export interface BatchNormOptions extends FactoryOptions {
 }
 
 /**
- * Normalizes each channel of [N, C] or [N, C, L] input to zero mean and unit variance, then
- * scales and shifts it (weight, bias). Training mode uses the batch's statistics and updates
- * runningMean / runningVar (unbiased variance); eval mode uses the running statistics.
+ * The shared batch norm: normalizes each channel (dim 1) over every other dim to zero mean and
+ * unit variance, then scales and shifts it (weight, bias). Training mode uses the batch's
+ * statistics and updates runningMean / runningVar (unbiased variance); eval mode uses the
+ * running statistics.
  */
-export class BatchNorm1d extends Module {
+abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -36,22 +37,27 @@ export class BatchNorm1d extends Module {
   runningVar!: Tensor | null;
   numBatchesTracked!: Tensor | null;
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  /** The class name for errors, and the input ranks it accepts with their layout. */
+  protected abstract get layer(): string;
+  protected abstract get ranks(): readonly number[];
+  protected abstract get layout(): string;
+
+  constructor(numFeatures: number, opts: BatchNormOptions, layer: string) {
     super();
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = checkOptions(
-      "BatchNorm1d",
+      layer,
       opts,
       ["eps", "momentum", "affine", "trackRunningStats", "dtype", "device"],
     );
     if (!Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}.`);
+      throw new Error(`${layer}: numFeatures must be a positive integer, got ${numFeatures}.`);
     }
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
     this.affine = affine;
     this.trackRunningStats = trackRunningStats;
-    const { dtype, device } = factory("BatchNorm1d", opts);
+    const { dtype, device } = factory(layer, opts);
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype, device })) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype, device })) : null;
     if (trackRunningStats) {
@@ -75,14 +81,14 @@ export class BatchNorm1d extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    if (input.ndim !== 2 && input.ndim !== 3) {
+    if (!this.ranks.includes(input.ndim)) {
       throw new Error(
-        `BatchNorm1d: expected 2-D [N, C] or 3-D [N, C, L] input, got ${shapeStr(input.shape)}.`,
+        `${this.layer}: expected ${this.layout} input, got ${shapeStr(input.shape)}.`,
       );
     }
     if (input.shape[1] !== this.numFeatures) {
       throw new Error(
-        `BatchNorm1d: expected ${this.numFeatures} channels in dim 1, but the input has shape ${
+        `${this.layer}: expected ${this.numFeatures} channels in dim 1, but the input has shape ${
           shapeStr(input.shape)
         }.`,
       );
@@ -106,5 +112,39 @@ export class BatchNorm1d extends Module {
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, ` +
       `trackRunningStats=${this.trackRunningStats}`;
+  }
+}
+
+/** Batch norm of [N, C] or [N, C, L] input, per channel (over N, or N and L). */
+export class BatchNorm1d extends BatchNormBase {
+  protected get layer(): string {
+    return "BatchNorm1d";
+  }
+  protected get ranks(): readonly number[] {
+    return [2, 3];
+  }
+  protected get layout(): string {
+    return "2-D [N, C] or 3-D [N, C, L]";
+  }
+
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super(numFeatures, opts, "BatchNorm1d");
+  }
+}
+
+/** Batch norm of [N, C, H, W] images, per channel over N, H and W. */
+export class BatchNorm2d extends BatchNormBase {
+  protected get layer(): string {
+    return "BatchNorm2d";
+  }
+  protected get ranks(): readonly number[] {
+    return [4];
+  }
+  protected get layout(): string {
+    return "4-D [N, C, H, W]";
+  }
+
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super(numFeatures, opts, "BatchNorm2d");
   }
 }

@@ -135,3 +135,11 @@ export {
 // math.ts exports nothing but public ops (acos ... tan, lerp, clampMin, clampMax).
 export * from "./math.ts";
 export { isfinite, isinf, isnan, nanToNum, type NanToNumOptions, signbit } from "./classify.ts";
+export { pad, type PadMode, type PadOptions } from "./pad.ts";
+export {
+  interpolate,
+  type InterpolateMode,
+  type InterpolateOptions,
+  pixelShuffle,
+  pixelUnshuffle,
+} from "./interpolate.ts";

@@ -39,6 +39,7 @@ export {
   batchNorm,
   type BatchNormOptions,
   dropout,
+  dropout2d,
   type DropoutOptions,
   embedding,
   linear,
@@ -60,3 +61,11 @@ export {
   type NLLLossOptions,
   type Reduction,
 } from "./loss.ts";
+export { pad, type PadMode, type PadOptions } from "../../ops/pad.ts";
+export {
+  interpolate,
+  type InterpolateMode,
+  type InterpolateOptions,
+  pixelShuffle,
+  pixelUnshuffle,
+} from "../../ops/interpolate.ts";
