@@ -7,6 +7,8 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { factory, type FactoryOptions } from "./util.ts";
 import * as F from "./functional/layers.ts";
+import * as ops from "../ops/mod.ts";
+import * as internal from "../ops/internal.ts";
 import { checkOptions } from "../core/options.ts";
 
 export interface BatchNormOptions extends FactoryOptions {
@@ -33,9 +35,22 @@ abstract class BatchNormBase extends Module {
   readonly trackRunningStats: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  runningMean!: Tensor | null;
-  runningVar!: Tensor | null;
-  numBatchesTracked!: Tensor | null;
+
+  // The buffers are registered under PyTorch's names (running_mean, ...), so stateDict() keys
+  // and safetensors files match torch's; the camelCase accessors are the JS-side names.
+  get runningMean(): Tensor | null {
+    return this.buffer("running_mean");
+  }
+  get runningVar(): Tensor | null {
+    return this.buffer("running_var");
+  }
+  get numBatchesTracked(): Tensor | null {
+    return this.buffer("num_batches_tracked");
+  }
+
+  private buffer(name: string): Tensor | null {
+    return (this as unknown as Record<string, Tensor | null>)[name];
+  }
 
   /** The class name for errors, and the input ranks it accepts with their layout. */
   protected abstract get layer(): string;
@@ -61,13 +76,13 @@ abstract class BatchNormBase extends Module {
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype, device })) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype, device })) : null;
     if (trackRunningStats) {
-      this.registerBuffer("runningMean", zeros([numFeatures], { dtype, device }));
-      this.registerBuffer("runningVar", ones([numFeatures], { dtype, device }));
-      this.registerBuffer("numBatchesTracked", tensor(0, { dtype: "int32", device }));
+      this.registerBuffer("running_mean", zeros([numFeatures], { dtype, device }));
+      this.registerBuffer("running_var", ones([numFeatures], { dtype, device }));
+      this.registerBuffer("num_batches_tracked", tensor(0, { dtype: "int32", device }));
     } else {
-      this.registerBuffer("runningMean", null);
-      this.registerBuffer("runningVar", null);
-      this.registerBuffer("numBatchesTracked", null);
+      this.registerBuffer("running_mean", null);
+      this.registerBuffer("running_var", null);
+      this.registerBuffer("num_batches_tracked", null);
     }
   }
 
@@ -93,11 +108,15 @@ abstract class BatchNormBase extends Module {
         }.`,
       );
     }
-    let factor = this.momentum ?? 0;
+    let factor: number | Tensor = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
       const count = this.numBatchesTracked;
       noGrad(() => count.add_(1));
-      if (this.momentum === null) factor = 1 / (count.item() as number); // cumulative average
+      // Cumulative average: 1 / batches seen, computed where the count lives (no readback).
+      if (this.momentum === null) {
+        const dtype = this.runningMean?.dtype ?? "float32";
+        factor = noGrad(() => ops.div(1, internal.to(count, dtype)));
+      }
     }
     return F.batchNorm(input, this.runningMean, this.runningVar, {
       weight: this.weight,

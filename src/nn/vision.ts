@@ -45,7 +45,9 @@ export class Upsample extends Module {
 
   override extraRepr(): string {
     const o = this.options;
-    const parts = o.size !== undefined ? [`size=${o.size}`] : [`scaleFactor=${fmt(o.scaleFactor!)}`];
+    const parts = o.size !== undefined
+      ? [`size=${o.size}`]
+      : [`scaleFactor=${fmt(o.scaleFactor!)}`];
     parts.push(`mode=${o.mode}`);
     if (o.alignCorners !== undefined) parts.push(`alignCorners=${o.alignCorners}`);
     return parts.join(", ");

@@ -205,7 +205,9 @@ function checkShuffle(op: string, x: Tensor, r: number): void {
     throw new Error(`${op}: the factor must be a positive integer, got ${r}.`);
   }
   if (x.ndim < 3) {
-    throw new Error(`${op}: expected an input [*, C, H, W] of 3 or more dims, got ${shapeStr(x.shape)}.`);
+    throw new Error(
+      `${op}: expected an input [*, C, H, W] of 3 or more dims, got ${shapeStr(x.shape)}.`,
+    );
   }
 }
 

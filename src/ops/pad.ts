@@ -42,12 +42,16 @@ export function pad(input: TensorLike, pads: readonly number[], options: PadOpti
   if (pads.length % 2 !== 0 || pads.length / 2 > x.ndim) {
     throw new Error(
       `pad: pads [${pads}] must have an even length of at most 2 × ${x.ndim} (the input ` +
-        `${shapeStr(x.shape)} has ${x.ndim} dims): one [before, after] pair per dim, last dim first.`,
+        `${
+          shapeStr(x.shape)
+        } has ${x.ndim} dims): one [before, after] pair per dim, last dim first.`,
     );
   }
   const pairs = pads.length / 2;
   if (mode !== "constant" && value !== 0) {
-    throw new Error(`pad: value is only used by mode 'constant', got value ${value} with '${mode}'.`);
+    throw new Error(
+      `pad: value is only used by mode 'constant', got value ${value} with '${mode}'.`,
+    );
   }
   if (mode !== "constant") checkRank(mode, x, pairs);
   let out = x;
@@ -114,12 +118,15 @@ function sourceIndex(mode: PadMode, x: Tensor, d: number, before: number, after:
   }
   const n = size + before + after;
   const idx = new Int32Array(n);
+  // Circular crops first and wraps within what is left, as PyTorch does.
+  const lo = Math.max(-before, 0);
+  const kept = size + Math.min(before, 0) + Math.min(after, 0);
   for (let o = 0; o < n; o++) {
     const p = o - before;
     idx[o] = mode === "replicate"
       ? Math.min(Math.max(p, 0), size - 1)
       : mode === "circular"
-      ? ((p % size) + size) % size
+      ? lo + ((((o - Math.max(before, 0)) % kept) + kept) % kept)
       : p < 0
       ? -p
       : p >= size

@@ -168,7 +168,11 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Use the batch's statistics (and update the running ones) rather than the running ones. */
   training?: boolean;
-  momentum?: number;
+  /**
+   * Weight of this batch in the running statistics (default 0.1); a 0-d tensor also works,
+   * which lets BatchNorm's cumulative average (1 / batches seen) stay on the device.
+   */
+  momentum?: number | Tensor;
   eps?: number;
 }
 
@@ -213,12 +217,12 @@ export function batchNorm(
     mean = ops.mean(x, dims, true);
     variance = ops.variance(x, dims, { correction: 0, keepdim: true });
     noGrad(() => {
-      if (runningMean) {
-        runningMean.mul_(1 - momentum).add_(ops.reshape(mean, [c]), momentum);
-      }
-      if (runningVar) {
-        runningVar.mul_(1 - momentum).add_(ops.reshape(variance, [c]), momentum * n / (n - 1));
-      }
+      const update = (r: Tensor, stat: Tensor) => {
+        if (typeof momentum === "number") r.mul_(1 - momentum).add_(stat, momentum);
+        else r.add_(ops.mul(ops.sub(stat, r), momentum)); // r + m·(stat - r), m on the device
+      };
+      if (runningMean) update(runningMean, ops.reshape(mean, [c]));
+      if (runningVar) update(runningVar, ops.mul(ops.reshape(variance, [c]), n / (n - 1)));
     });
   } else {
     if (!runningMean || !runningVar) {
