@@ -133,7 +133,7 @@ interface Taps {
 
 function resizeDim(x: Tensor, d: number, taps: Taps): Tensor {
   const n = taps.index[0].length;
-  const wShape = x.shape.map((s, i) => (i === d ? n : 1));
+  const wShape = x.shape.map((_, i) => (i === d ? n : 1));
   let out: Tensor | null = null;
   for (let t = 0; t < taps.index.length; t++) {
     let term = indexSelect(x, d, tensor(taps.index[t], { dtype: "int32", device: x.device }));
