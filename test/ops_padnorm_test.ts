@@ -164,7 +164,7 @@ Deno.test("layers: Upsample, PixelShuffle, PixelUnshuffle and Unflatten shapes a
   const up = new nn.Upsample({ scaleFactor: 2, mode: "bilinear", alignCorners: false });
   assert.deepEqual(up.call(x).shape, [2, 8, 6, 6]);
   assert.equal(String(up), "Upsample(scaleFactor=2.0, mode=bilinear, alignCorners=false)");
-  assert.equal(String(new nn.Upsample({ size: [4, 5] })), "Upsample(size=4,5, mode=nearest)");
+  assert.equal(String(new nn.Upsample({ size: [4, 5] })), "Upsample(size=(4, 5), mode=nearest)");
   const ps = new nn.PixelShuffle(2);
   assert.deepEqual(ps.call(x).shape, [2, 2, 6, 6]);
   assert.equal(String(ps), "PixelShuffle(upscaleFactor=2)");

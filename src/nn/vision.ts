@@ -17,8 +17,11 @@ export interface UpsampleOptions {
   recomputeScaleFactor?: boolean;
 }
 
-const fmt = (v: number | readonly number[]) =>
-  typeof v === "number" ? (Number.isInteger(v) ? v.toFixed(1) : `${v}`) : `(${v.join(", ")})`;
+// PyTorch's repr: a scale factor as a float (2.0), a per-dim list as a tuple.
+const fmt = (v: number | readonly number[], float: boolean) =>
+  typeof v === "number"
+    ? (float && Number.isInteger(v) ? v.toFixed(1) : `${v}`)
+    : `(${v.join(", ")})`;
 
 /** Resizes images (or signals, volumes) with F.interpolate; see `interpolate` for the modes. */
 export class Upsample extends Module {
@@ -46,8 +49,8 @@ export class Upsample extends Module {
   override extraRepr(): string {
     const o = this.options;
     const parts = o.size !== undefined
-      ? [`size=${o.size}`]
-      : [`scaleFactor=${fmt(o.scaleFactor!)}`];
+      ? [`size=${fmt(o.size, false)}`]
+      : [`scaleFactor=${fmt(o.scaleFactor!, true)}`];
     parts.push(`mode=${o.mode}`);
     if (o.alignCorners !== undefined) parts.push(`alignCorners=${o.alignCorners}`);
     return parts.join(", ");

@@ -14,7 +14,13 @@ import { indexSelect } from "./gather.ts";
 import { add, mul } from "./binary.ts";
 import { permute, reshape } from "./view.ts";
 
-export type InterpolateMode = "nearest" | "linear" | "bilinear" | "bicubic" | "trilinear";
+export type InterpolateMode =
+  | "nearest"
+  | "nearest-exact"
+  | "linear"
+  | "bilinear"
+  | "bicubic"
+  | "trilinear";
 
 export interface InterpolateOptions {
   /** Output spatial size: one number for every spatial dim, or one per dim. */
@@ -31,6 +37,7 @@ export interface InterpolateOptions {
 
 const SPATIAL: Record<InterpolateMode, number | null> = {
   nearest: null,
+  "nearest-exact": null,
   linear: 1,
   bilinear: 2,
   bicubic: 2,
@@ -71,10 +78,10 @@ export function interpolate(input: TensorLike, options: InterpolateOptions = {})
   if (!isFloat(x.dtype)) {
     throw new Error(`interpolate: expected a float input, got ${x.dtype}. Convert it first.`);
   }
-  if (mode === "nearest" && alignCorners !== undefined) {
+  if (want === null && alignCorners !== undefined) {
     throw new Error(
       "interpolate: alignCorners only applies to the linear and cubic modes; leave it unset for " +
-        "'nearest'.",
+        `'${mode}'.`,
     );
   }
   if ((size === undefined) === (scaleFactor === undefined)) {
@@ -115,8 +122,8 @@ export function interpolate(input: TensorLike, options: InterpolateOptions = {})
   let out = x;
   for (let i = 0; i < k; i++) {
     const d = 2 + i;
-    const taps = mode === "nearest"
-      ? nearestTaps(inSizes[i], outSizes[i], scales[i])
+    const taps = mode === "nearest" || mode === "nearest-exact"
+      ? nearestTaps(inSizes[i], outSizes[i], scales[i], mode === "nearest-exact")
       : mode === "bicubic"
       ? cubicTaps(inSizes[i], outSizes[i], scales[i], alignCorners ?? false)
       : linearTaps(inSizes[i], outSizes[i], scales[i], alignCorners ?? false);
@@ -157,10 +164,13 @@ function sourceOf(step: number, dst: number, align: boolean, cubic: boolean): nu
   return !cubic && src < 0 ? 0 : src;
 }
 
-function nearestTaps(inSize: number, outSize: number, scale: number | null): Taps {
+/** nearest: floor(dst · step) (PyTorch's legacy rule); nearest-exact: the pixel centres'. */
+function nearestTaps(inSize: number, outSize: number, scale: number | null, exact: boolean): Taps {
   const step = scale ?? inSize / outSize;
   const index = new Int32Array(outSize);
-  for (let o = 0; o < outSize; o++) index[o] = Math.min(Math.floor(o * step), inSize - 1);
+  for (let o = 0; o < outSize; o++) {
+    index[o] = Math.min(Math.floor((exact ? o + 0.5 : o) * step), inSize - 1);
+  }
   return { index: [index], weight: [null] };
 }
 
