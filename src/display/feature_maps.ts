@@ -89,7 +89,7 @@ function recordCalls(op: string, model: Module, x: Tensor): Call[] {
     for (const [name, m] of wrap) {
       const target = m as unknown as { forward?: unknown };
       const orig = target.forward;
-      if (typeof orig !== "function" || (name === "" && named.length > 1)) continue;
+      if (typeof orig !== "function") continue; // containers without forward
       const own = Object.getOwnPropertyDescriptor(m, "forward");
       const leaf = m.children().length === 0;
       Object.defineProperty(m, "forward", {
