@@ -138,8 +138,9 @@ function heatmapFrom(
   const wanted = annotate === true || (annotate === "auto" && rows <= 30 && cols <= 30);
   const labels = wanted ? Array.from(values, (v) => cellLabel(Number(v), integers)) : [];
   const longest = labels.reduce((m, s) => Math.max(m, s.length), 0);
-  // Two pixels per font pixel reads at a glance; the cell grows to hold the longest label.
-  const need = Math.max((longest * 4 - 1) * 2 + 4, (GLYPH_H + 2) * 2);
+  // Two pixels per font pixel reads at a glance; the cell grows to hold the longest label
+  // with 4 px either side.
+  const need = Math.max((longest * 4 - 1) * 2 + 8, (GLYPH_H + 2) * 2);
   const scale = checkScale(
     op,
     opts.scale ?? Math.min(64, Math.max(defaultScale(rows, cols), wanted ? need : 0)),
