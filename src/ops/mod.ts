@@ -135,3 +135,17 @@ export {
 // math.ts exports nothing but public ops (acos ... tan, lerp, clampMin, clampMax).
 export * from "./math.ts";
 export { isfinite, isinf, isnan, nanToNum, type NanToNumOptions, signbit } from "./classify.ts";
+export {
+  conv1d,
+  conv2d,
+  type ConvOptions,
+  type ConvPadding,
+  convTranspose1d,
+  convTranspose2d,
+  type ConvTransposeOptions,
+  fold,
+  type FoldOptions,
+  type Pair,
+  unfold,
+  type UnfoldOptions,
+} from "./conv.ts";
