@@ -6,6 +6,9 @@ import {
   featureMaps,
   featureMapsAsync,
   filters,
+  filtersAsync,
+  heatmap,
+  heatmapAsync,
   isGradEnabled,
   JUPYTER_DISPLAY,
   nn,
@@ -13,6 +16,7 @@ import {
   tensor,
 } from "gradiente";
 import { colorAt } from "../src/display/colormap.ts";
+import { gpu } from "./webgpu_helpers.ts";
 
 const seen: { training: boolean; grad: boolean }[] = [];
 
@@ -76,7 +80,10 @@ Deno.test("featureMaps: a Sequential's 4-D outputs, each channel over its own mi
   }
   assert.ok(grey > 0);
   const b = fm[JUPYTER_DISPLAY]();
-  assert.match(b["text/plain"] as string, /Feature maps of Sequential.*2 layer\(s\):\n {2}0: Scale/s);
+  assert.match(
+    b["text/plain"] as string,
+    /Feature maps of Sequential.*2 layer\(s\):\n {2}0: Scale/s,
+  );
   const html = b["text/html"] as string;
   assert.equal(html.split("<img").length - 1, 2);
   assert.ok(html.includes("<figcaption>1: Split (4×2×2)</figcaption>"));
@@ -173,4 +180,46 @@ Deno.test("filters: shared symmetric coolwarm range, or each kernel over its own
   assert.ok((multi[JUPYTER_DISPLAY]()["text/html"] as string).includes("<figcaption>Filters:"));
   assert.throws(() => filters(arange(4).reshape(2, 2)), /\[out, in, kh, kw\], got \[2, 2\]/);
   assert.throws(() => filters(w, { normalize: "all" as never }), /"shared" or "each"/);
+});
+
+Deno.test("featureMaps and filters on a conv net: captions after each conv and its ReLU", () => {
+  const conv = new nn.Conv2d(1, 6, 5);
+  const model = new nn.Sequential(
+    conv,
+    new nn.ReLU(),
+    new nn.Conv2d(6, 20, 3),
+    new nn.Flatten(),
+    new nn.Linear(20 * 22 * 22, 10),
+  );
+  const fm = featureMaps(model, arange(784).reshape(1, 28, 28).to("float32").div(784));
+  assert.deepEqual(fm.layers.map((l) => l.caption), [
+    "0: Conv2d (6×24×24)",
+    "1: ReLU (6×24×24)",
+    "2: Conv2d (20×22×22, first 16 of 20 channels)",
+  ]);
+  assert.equal(fm.layers[2].shown, 16);
+  const f = filters(conv.weight);
+  assert.match(f.description, /^Filters: 6 kernel\(s\) 5×5 of weight \[6, 1, 5, 5\], one range/);
+  assert.ok(f.width > 6 * 5 * 8);
+});
+
+Deno.test({
+  name: "featureMapsAsync on webgpu: the CPU's pictures; the sync form names the async twin",
+  ...gpu,
+  fn: async () => {
+    const model = new nn.Sequential(new Scale(), new Split(), new nn.Flatten());
+    const xf = x.to("float32");
+    const cpu = featureMaps(model, xf);
+    model.to("webgpu");
+    const g = await featureMapsAsync(model, xf.to("webgpu"));
+    assert.deepEqual(g.image.png, cpu.image.png);
+    assert.throws(() => featureMaps(model, xf.to("webgpu")), /await featureMapsAsync/);
+    const w = tensor([[[[0, 1], [-1, 2]]]]);
+    assert.deepEqual((await filtersAsync(w.to("webgpu"))).png, filters(w).png);
+    const m = tensor([[1, 2], [3, 4]]);
+    assert.deepEqual(
+      (await heatmapAsync(m.to("webgpu"), { annotate: true })).png,
+      heatmap(m, { annotate: true }).png,
+    );
+  },
 });
