@@ -184,6 +184,17 @@ export interface Backend {
    */
   adamStep?(p: View, grad: View, expAvg: View, expAvgSq: View, h: AdamHyper): void;
   /**
+   * Optional stride-1 conv2d (g.stride is [1, 1]): x [N, C, H, W], w [O, C/groups, kh, kw] and
+   * bias [O] (or null) contiguous; returns [N, O, oh, ow]. Without it (or without
+   * conv2dWeightGrad) conv2d composes im2col and matmul.
+   */
+  conv2d?(x: View, w: View, bias: View | null, g: ConvGeometry, groups: number): Storage;
+  /**
+   * Optional weight gradient of that stride-1 conv2d: x [N, C, H, W] and gy [N, O, oh, ow]
+   * contiguous; returns [O, C/groups, kh, kw].
+   */
+  conv2dWeightGrad?(x: View, gy: View, g: ConvGeometry, groups: number): Storage;
+  /**
    * Optional fused SGD update in place on contiguous param (and momentum buffer, when
    * momentum is used; `h.first` says the buffer is fresh and takes the gradient as is).
    */

@@ -16,6 +16,7 @@ import { contiguous } from "./copy.ts";
 import { reshape, squeeze, transpose, unsqueeze } from "./view.ts";
 import { matmul } from "./matmul.ts";
 import { add } from "./binary.ts";
+import { conv2dStride1, stride1Applies } from "./conv_stride1.ts";
 
 /** An int, or a (rows, columns) pair, as torch's _pair arguments. */
 export type Pair = number | readonly [number, number];
@@ -319,6 +320,8 @@ function convolution(
     stride,
     blocks,
   };
+  const sameType = weight.dtype === x.dtype && (!bias || bias.dtype === x.dtype);
+  if (sameType && stride1Applies(x, g)) return conv2dStride1(x, weight, bias, g, groups);
   const K = Cg * kh * kw;
   const cols = reshape(im2col(x, g), [N, groups, K, -1]);
   const w = reshape(weight, [groups, O / groups, K]);

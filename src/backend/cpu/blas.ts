@@ -9,6 +9,7 @@ import type { TypedArray } from "../../core/dtype.ts";
 import type { Operand } from "./codegen.ts";
 import { env } from "../../core/host.ts";
 import { tuneMalloc } from "./malloc.ts";
+import { withCoreType } from "./openblas_core.ts";
 
 const CANDIDATES = [
   "libopenblas.so.0",
@@ -69,16 +70,25 @@ function load(): Blas | null {
   const errors: string[] = [];
   for (const path of paths) {
     try {
-      const lib = D.dlopen(path, {
-        cblas_sgemm: { parameters: GEMM_PARAMS, result: "void" },
-        cblas_dgemm: {
-          parameters: GEMM_PARAMS.map((p) => (p === "f32" ? "f64" : p)),
-          result: "void",
-        },
-      });
-      reason = path;
-      const malloc = tuneMalloc();
-      return { sgemm: lib.symbols.cblas_sgemm, dgemm: lib.symbols.cblas_dgemm, path, malloc };
+      const [lib, core] = withCoreType(D, () =>
+        D.dlopen(path, {
+          cblas_sgemm: { parameters: GEMM_PARAMS, result: "void" },
+          cblas_dgemm: {
+            parameters: GEMM_PARAMS.map((p) => (p === "f32" ? "f64" : p)),
+            result: "void",
+          },
+          openblas_get_corename: { parameters: [], result: "pointer", optional: true },
+        }));
+      const named = lib.symbols.openblas_get_corename;
+      const kernels = named ? ` (OpenBLAS ${D.UnsafePointerView.getCString(named())} kernels)` : "";
+      reason = path + kernels;
+      const malloc = [core, tuneMalloc()].filter((s) => s).join("; ");
+      return {
+        sgemm: lib.symbols.cblas_sgemm,
+        dgemm: lib.symbols.cblas_dgemm,
+        path: path + kernels,
+        malloc,
+      };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (
@@ -190,5 +200,52 @@ export function blasMatmul(out: TypedArray, a: Operand, b: Operand): boolean {
       N,
     );
   }
+  return true;
+}
+
+/**
+ * One raw row-major GEMM, C = A·B + beta·C with offsets and leading dimensions, for kernels
+ * that lay out their own operands (the stride-1 convolution). Returns false without a library
+ * (or for a dtype CBLAS lacks), and the caller multiplies some other way.
+ */
+export function blasGemm(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: TypedArray,
+  aOff: number,
+  lda: number,
+  B: TypedArray,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: TypedArray,
+  cOff: number,
+  ldc: number,
+): boolean {
+  const isF32 = C instanceof Float32Array;
+  if (!isF32 && !(C instanceof Float64Array)) return false;
+  const lib = getBlas();
+  if (!lib) return false;
+  if (M === 0 || N === 0) return true;
+  const sub = (x: TypedArray, o: number) => (o === 0 ? x : x.subarray(o));
+  (isF32 ? lib.sgemm : lib.dgemm)(
+    ROW_MAJOR,
+    transA ? TRANS : NO_TRANS,
+    transB ? TRANS : NO_TRANS,
+    M,
+    N,
+    K,
+    1,
+    sub(A, aOff),
+    Math.max(lda, 1),
+    sub(B, bOff),
+    Math.max(ldb, 1),
+    beta,
+    sub(C, cOff),
+    Math.max(ldc, 1),
+  );
   return true;
 }

@@ -1,0 +1,334 @@
+/**
+ * Stride-1 convolutions one sample at a time, through a "wide" column matrix: the sample is
+ * padded once into a scratch image of Hp × Wp (Wp = ow + dw·(kw-1)), and the output is computed
+ * on that padded width, oh × Wp, with the Wp - ow extra columns thrown away. On that grid every
+ * row (c, ki, kj) of the column matrix is ONE contiguous run of the padded image, so im2col is
+ * C·kh·kw memcpys per sample instead of C·kh·kw·oh short copies, and the column matrix of one
+ * sample (reused scratch, L2-sized for common layers) replaces the batch-sized one, which cost
+ * more in memory traffic than the GEMMs. The GEMMs go to BLAS with offsets and leading
+ * dimensions (blasGemm), or to the WASM/JS matmul kernel without BLAS.
+ */
+import type { ConvGeometry, View } from "../backend.ts";
+import type { TypedArray } from "../../core/dtype.ts";
+import { typedArrayFor } from "../../core/dtype.ts";
+import type { Operand } from "./codegen.ts";
+import { blasGemm } from "./blas.ts";
+import { matmulInto } from "./matmul.ts";
+
+interface Grid {
+  C: number;
+  H: number;
+  W: number;
+  kh: number;
+  kw: number;
+  dh: number;
+  dw: number;
+  pt: number;
+  pl: number;
+  oh: number;
+  ow: number;
+  Hp: number;
+  Wp: number;
+  /** Hp·Wp, one padded channel. */
+  P: number;
+  /** oh·Wp, one wide output channel (the GEMM's N). */
+  Q: number;
+  /** How far the last column row reads past its padded channel (into zeros). */
+  extra: number;
+  /** The input needs no padding: a sample's channels are already the padded planes. */
+  noPad: boolean;
+}
+
+function gridOf(g: ConvGeometry): Grid {
+  const [kh, kw] = g.kernel, [dh, dw] = g.dilation, [pt, pl] = g.padding, [oh, ow] = g.blocks;
+  const Hp = oh + dh * (kh - 1), Wp = ow + dw * (kw - 1);
+  const { channels: C, height: H, width: W } = g;
+  const noPad = pt === 0 && pl === 0 && Hp === H && Wp === W;
+  return {
+    C,
+    H,
+    W,
+    kh,
+    kw,
+    dh,
+    dw,
+    pt,
+    pl,
+    oh,
+    ow,
+    Hp,
+    Wp,
+    P: Hp * Wp,
+    Q: oh * Wp,
+    extra: dw * (kw - 1),
+    noPad,
+  };
+}
+
+// Scratch kept between calls (never handed to users), per element type and purpose; buffers
+// past KEEP_LIMIT elements are allocated per call so a one-off huge layer does not pin memory.
+const KEEP_LIMIT = 4 << 20;
+const kept = new Map<unknown, TypedArray[]>();
+
+function scratch(like: TypedArray, slot: number, n: number): TypedArray {
+  const ctor = like.constructor as new (n: number) => TypedArray;
+  if (n > KEEP_LIMIT) return new ctor(n);
+  let slots = kept.get(ctor);
+  if (!slots) kept.set(ctor, slots = []);
+  const have = slots[slot];
+  if (have && have.length >= n) return have;
+  return slots[slot] = new ctor(Math.max(n, have ? have.length : 0));
+}
+
+/** C[cOff…] = A·B (+ C when beta is 1), row-major with leading dimensions. */
+function gemm(
+  tA: boolean,
+  tB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: TypedArray,
+  aOff: number,
+  lda: number,
+  B: TypedArray,
+  bOff: number,
+  ldb: number,
+  beta: 0 | 1,
+  C: TypedArray,
+  cOff: number,
+  ldc: number,
+): void {
+  if (blasGemm(tA, tB, M, N, K, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
+  const a: Operand = {
+    data: A,
+    offset: aOff,
+    shape: [1, M, K],
+    strides: [0, tA ? 1 : lda, tA ? lda : 1],
+  };
+  const b: Operand = {
+    data: B,
+    offset: bOff,
+    shape: [1, K, N],
+    strides: [0, tB ? 1 : ldb, tB ? ldb : 1],
+  };
+  const tmp = scratch(C, 3, M * N).subarray(0, M * N);
+  tmp.fill(0);
+  matmulInto(tmp, a, b);
+  for (let i = 0; i < M; i++) {
+    const o = cOff + i * ldc, t = i * N;
+    if (beta) { for (let j = 0; j < N; j++) C[o + j] += tmp[t + j]; }
+    else for (let j = 0; j < N; j++) C[o + j] = tmp[t + j];
+  }
+}
+
+/** Copies `len` elements; a loop beats subarray+set on the short rows of small images. */
+function copyRun(src: TypedArray, s: number, dst: TypedArray, d: number, len: number): void {
+  if (len >= 64) dst.set(src.subarray(s, s + len) as never, d);
+  else for (let i = 0; i < len; i++) dst[d + i] = src[s + i];
+}
+
+/**
+ * Sample n of a contiguous [N, C, H, W] array as padded planes: returns the array and offset
+ * to read them from, which is the input itself when there is no padding and the last plane's
+ * overrun stays inside the array (it only feeds thrown-away columns).
+ */
+function paddedSample(
+  x: TypedArray,
+  xOff: number,
+  n: number,
+  gr: Grid,
+  pad: TypedArray | null,
+): [TypedArray, number] {
+  const { C, H, W, P, Wp, pt, pl } = gr;
+  const base = xOff + n * C * H * W;
+  if (gr.noPad && base + C * P + gr.extra <= x.length) return [x, base];
+  const out = pad!;
+  if (gr.noPad) {
+    out.set(x.subarray(base, base + C * P) as never, 0);
+    out.fill(0, C * P, C * P + gr.extra);
+    return [out, 0];
+  }
+  for (let c = 0; c < C; c++) {
+    for (let y = 0; y < H; y++) {
+      copyRun(x, base + (c * H + y) * W, out, c * P + (y + pt) * Wp + pl, W);
+    }
+  }
+  return [out, 0];
+}
+
+/** The wide column matrix of one sample: row (c, ki, kj) is a run of Q from channel c. */
+function wideCols(src: TypedArray, off: number, gr: Grid, cols: TypedArray): void {
+  const { C, kh, kw, dh, dw, P, Wp, Q } = gr;
+  let row = 0;
+  for (let c = 0; c < C; c++) {
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        const s = off + c * P + ki * dh * Wp + kj * dw;
+        cols.set(src.subarray(s, s + Q) as never, row);
+        row += Q;
+      }
+    }
+  }
+}
+
+/** A zeroed scratch image for padding (its border stays zero: every sample writes the same inside). */
+function padScratch(like: TypedArray, gr: Grid): TypedArray {
+  const n = gr.C * gr.P + gr.extra;
+  const pad = scratch(like, 0, n);
+  pad.fill(0, 0, n);
+  return pad;
+}
+
+/**
+ * Stride-1 conv2d: x [N, C, H, W] and w [O, C/groups, kh, kw] contiguous, bias [O] or null;
+ * returns [N, O, oh, ow].
+ */
+export function conv2dStride1(
+  x: View,
+  w: View,
+  bias: View | null,
+  g: ConvGeometry,
+  groups: number,
+): TypedArray {
+  const X = x.storage as TypedArray, Wt = w.storage as TypedArray;
+  const Bs = bias ? bias.storage as TypedArray : null, bOff = bias ? bias.offset : 0;
+  const gr = gridOf(g);
+  const N = x.shape[0], O = w.shape[0];
+  const { C, kh, kw, oh, ow, Wp, Q } = gr;
+  const Cg = C / groups, Og = O / groups, Kg = Cg * kh * kw;
+  const out = typedArrayFor(x.dtype, N * O * oh * ow);
+  if (N === 0 || O === 0) return out;
+  const direct = ow === Wp; // the wide grid is the output's: GEMM straight into it
+  const pad = gr.noPad ? scratch(X, 0, C * gr.P + gr.extra) : padScratch(X, gr);
+  const cols = scratch(X, 1, C * kh * kw * Q);
+  const wide = direct ? null : scratch(X, 2, O * Q);
+  for (let n = 0; n < N; n++) {
+    const [src, off] = paddedSample(X, x.offset, n, gr, pad);
+    const one = kh === 1 && kw === 1; // a 1×1 kernel's columns are the padded planes themselves
+    if (!one) wideCols(src, off, gr, cols);
+    const B = one ? src : cols, B0 = one ? off : 0;
+    const dst = wide ?? out, d0 = wide ? 0 : n * O * Q;
+    if (direct && Bs) {
+      for (let o = 0; o < O; o++) out.fill(Bs[bOff + o], d0 + o * Q, d0 + (o + 1) * Q);
+    }
+    const beta = direct && Bs ? 1 : 0;
+    for (let gi = 0; gi < groups; gi++) {
+      gemm(
+        false,
+        false,
+        Og,
+        Q,
+        Kg,
+        Wt,
+        w.offset + gi * Og * Kg,
+        Kg,
+        B,
+        B0 + gi * Kg * Q,
+        Q,
+        beta,
+        dst,
+        d0 + gi * Og * Q,
+        Q,
+      );
+    }
+    if (wide) {
+      for (let o = 0; o < O; o++) {
+        const bv = Bs ? Bs[bOff + o] : 0;
+        for (let y = 0; y < oh; y++) {
+          const s = o * Q + y * Wp, d = ((n * O + o) * oh + y) * ow;
+          for (let i = 0; i < ow; i++) out[d + i] = wide[s + i] + bv;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The weight gradient of a stride-1 conv2d: x [N, C, H, W] and gy [N, O, oh, ow] contiguous;
+ * returns [O, C/groups, kh, kw] = Σ_n gy[n] · cols[n]ᵀ.
+ */
+export function conv2dWeightGradStride1(
+  x: View,
+  gy: View,
+  g: ConvGeometry,
+  groups: number,
+): TypedArray {
+  const gr = gridOf(g);
+  const O = gy.shape[1], Kg = (gr.C / groups) * gr.kh * gr.kw;
+  const out = typedArrayFor(x.dtype, O * Kg);
+  weightGrad(x, gy, gr, groups, out, false);
+  // The thrown-away columns multiply zeros of gy with real pixels: an inf or NaN there would
+  // leak into entries PyTorch keeps finite, so a non-finite result is redone without them.
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) {
+      out.fill(0);
+      weightGrad(x, gy, gr, groups, out, true);
+      break;
+    }
+  }
+  return out;
+}
+
+function weightGrad(
+  x: View,
+  gy: View,
+  gr: Grid,
+  groups: number,
+  out: TypedArray,
+  clearExtra: boolean,
+): void {
+  const X = x.storage as TypedArray, G = gy.storage as TypedArray;
+  const N = x.shape[0], O = gy.shape[1];
+  const { C, kh, kw, oh, ow, Wp, Q } = gr;
+  const Cg = C / groups, Og = O / groups, Kg = Cg * kh * kw, rows = C * kh * kw;
+  if (N === 0) return;
+  const direct = ow === Wp;
+  const pad = gr.noPad ? scratch(X, 0, C * gr.P + gr.extra) : padScratch(X, gr);
+  const cols = scratch(X, 1, rows * Q);
+  let wide: TypedArray | null = null;
+  if (!direct) {
+    wide = scratch(X, 2, O * Q);
+    wide.fill(0, 0, O * Q); // its extra columns stay zero: each sample writes the same inside
+  }
+  for (let n = 0; n < N; n++) {
+    const [src, off] = paddedSample(X, x.offset, n, gr, pad);
+    const one = kh === 1 && kw === 1;
+    let B = src, B0 = off;
+    if (!one || clearExtra) {
+      wideCols(src, off, gr, cols);
+      B = cols, B0 = 0;
+      if (clearExtra && !direct) {
+        for (let r = 0; r < rows; r++) {
+          for (let y = 0; y < oh; y++) cols.fill(0, r * Q + y * Wp + ow, r * Q + (y + 1) * Wp);
+        }
+      }
+    }
+    let A = G, A0 = gy.offset + n * O * oh * ow;
+    if (wide) {
+      for (let o = 0; o < O; o++) {
+        for (let y = 0; y < oh; y++) copyRun(G, A0 + (o * oh + y) * ow, wide, o * Q + y * Wp, ow);
+      }
+      A = wide, A0 = 0;
+    }
+    for (let gi = 0; gi < groups; gi++) {
+      gemm(
+        false,
+        true,
+        Og,
+        Kg,
+        Q,
+        A,
+        A0 + gi * Og * Q,
+        Q,
+        B,
+        B0 + gi * Kg * Q,
+        Q,
+        1,
+        out,
+        gi * Og * Kg,
+        Kg,
+      );
+    }
+  }
+}
