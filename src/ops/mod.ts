@@ -135,3 +135,19 @@ export {
 // math.ts exports nothing but public ops (acos ... tan, lerp, clampMin, clampMax).
 export * from "./math.ts";
 export { isfinite, isinf, isnan, nanToNum, type NanToNumOptions, signbit } from "./classify.ts";
+export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  type AdaptiveMaxPoolOptions,
+  avgPool1d,
+  avgPool2d,
+  type AvgPoolOptions,
+  type KernelArg,
+  maxPool1d,
+  maxPool2d,
+  type MaxPoolOptions,
+  maxUnpool2d,
+  type MaxUnpoolOptions,
+  type PoolSize,
+} from "./pool.ts";

@@ -60,3 +60,4 @@ export {
   type NLLLossOptions,
   type Reduction,
 } from "./loss.ts";
+export * from "./pool.ts";
