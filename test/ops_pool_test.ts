@@ -13,7 +13,6 @@ import {
   maxPool2d,
   maxUnpool2d,
   nn,
-  type Tensor,
   tensor,
 } from "gradiente";
 import { checkCases, type OpTable } from "./op_cases.ts";
@@ -143,5 +142,7 @@ Deno.test("pool errors name the op, the values and the fix", () => {
     "[2, 2]",
   );
   throwsWith(() => maxUnpool2d(v, i.float(), 2), "maxUnpool2d", "int32");
+  const bad = tensor([[[[-1]]]], { dtype: "int32" });
+  throwsWith(() => maxUnpool2d(v, bad, 2), "maxUnpool2d", "index -1", "2x2", "0..3");
   throwsWith(() => maxUnpool2d(v, tensor([[[[9]]]]), 2), "maxUnpool2d", "shape");
 });

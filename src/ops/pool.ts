@@ -1,14 +1,14 @@
 /**
  * Pooling: max / avg pooling (1-D, 2-D), adaptive avg / max pooling and maxUnpool2d.
  *
- * Each pool is a read of every window through one indexSelect of the flattened H×W planes,
- * then a max or a sum over the window axis. The window table (which plane position each
- * window slot reads) depends only on the shapes, so it is built on the host and uploaded; a
- * slot that falls in the padding reads a sentinel column appended to the planes (-inf for max,
- * 0 for avg). Composing existing ops this way is exact, runs on every device with the
- * existing kernels, and gives backward and double backward for free: indexSelect's adjoint is
- * indexAdd (the scatter of gradients to the argmax, or the avg-pool adjoint) and max-along-a-dim
- * scatters to its index, whose own derivative is a gather.
+ * Forward: every window is read through one indexSelect of the planes laid out (H*W, N*C),
+ * then reduced (max with its argmax, or a sum over the divisor). The window table (which plane
+ * position each window slot reads) depends only on the shapes, so it is built on the host and
+ * uploaded; a slot in the padding reads a sentinel row (-inf for max, 0 for avg). This reuses
+ * kernels every device has (indexSelect, max/sum along a dim), exactly, with no new WGSL.
+ * Backward is recorded per op in tensor ops, as PyTorch's derivatives: max pool scatters g to
+ * the argmax (scatterAdd; its derivative is a gather at the indices), avg pool's adjoint is a
+ * gather of g/divisor by each position's reader windows and a sum.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { checkOptions } from "../core/options.ts";
@@ -17,9 +17,12 @@ import { isFloat } from "../core/dtype.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { getBackend } from "../backend/registry.ts";
 import type { DType } from "../core/dtype.ts";
-import { expand, reshape, unsqueeze } from "./view.ts";
+import { expand, reshape, transpose, unsqueeze } from "./view.ts";
+import { contiguous } from "./copy.ts";
+import { record } from "../autograd/node.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
 import { cat } from "./join.ts";
-import { gather, indexSelect } from "./gather.ts";
+import { gather, indexSelect, scatterAdd } from "./gather.ts";
 import { scatter } from "./scatter.ts";
 import { max, sum } from "./reduce.ts";
 import { div } from "./binary.ts";
@@ -217,20 +220,29 @@ function windows(op: string, shape: readonly number[], H: number, W: number, pr:
   return { OH, OW, K, table };
 }
 
-/** The windows' values, (B, OH*OW, K), padding slots reading `fill`. */
+/**
+ * The windows' values as (OH*OW, K, B), padding slots reading `fill`. The planes are read
+ * position-major, (H*W, B), so that each selected row is one contiguous block of B values
+ * (indexSelect copies blocks; a per-element read is ~10x slower on the CPU).
+ */
 function readWindows(x: Tensor, B: number, H: number, W: number, w: Window, fill: number) {
-  const flat = reshape(x, [B, H * W]);
-  const sentinel = expand(asTensor(fill, x, x.dtype), [B, 1]);
-  const padded = cat([flat, sentinel], 1);
+  const cols = transpose(reshape(x, [B, H * W]), 0, 1);
+  const sentinel = expand(asTensor(fill, x, x.dtype), [1, B]);
+  const padded = cat([cols, sentinel], 0);
   const idx = host(w.table, x, "int32");
-  return reshape(indexSelect(padded, 1, idx), [B, w.OH * w.OW, w.K]);
+  return reshape(indexSelect(padded, 0, idx), [w.OH * w.OW, w.K, B]);
 }
 
 function outShape(lead: number[], spatial: 1 | 2, OH: number, OW: number): number[] {
   return spatial === 1 ? [...lead, OW] : [...lead, OH, OW];
 }
 
-/** Max over each window, with each window's argmax as a flat position in its input plane. */
+/**
+ * Max over each window, with each window's argmax as a flat position in its input plane. The
+ * gradient is recorded directly as a scatter of g to the argmax (as PyTorch's
+ * max_pool2d_with_indices_backward): one write per output instead of the K-times-larger adjoint
+ * of the window read. Its own derivative in g is a gather at the indices (double backward).
+ */
 function maxWindows(
   x: Tensor,
   B: number,
@@ -239,14 +251,64 @@ function maxWindows(
   w: Window,
   shape: number[],
 ): [Tensor, Tensor] {
-  const [values, slot] = max(readWindows(x, B, H, W, w, -Infinity), 2);
-  const table = expand(reshape(host(w.table, x, "int32"), [1, w.OH * w.OW, w.K]), [
-    B,
-    w.OH * w.OW,
-    w.K,
-  ]);
-  const indices = gather(table, 2, unsqueeze(slot, 2));
+  const O = w.OH * w.OW;
+  const [values, indices] = noGrad(() => {
+    const [v, slot] = max(readWindows(x, B, H, W, w, -Infinity), 1);
+    const table = expand(reshape(host(w.table, x, "int32"), [O, w.K, 1]), [O, w.K, B]);
+    const at = reshape(gather(table, 1, unsqueeze(slot, 1)), [O, B]);
+    return [contiguous(transpose(v, 0, 1)), contiguous(transpose(at, 0, 1))];
+  });
+  const inShape = x.shape;
+  record(values, "MaxPool2DWithIndicesBackward", [x], (g, [at]) => [
+    reshape(scatterAdd(zerosOf([B, H * W], g.dtype, g.device), 1, at, g), inShape),
+  ], [indices]);
   return [reshape(values, shape), reshape(indices, shape)];
+}
+
+/**
+ * For each plane position, the windows that read it (padded with the sentinel window O), as
+ * (H*W, M): the avg-pool adjoint then is a gather of the scaled output gradients and a sum,
+ * which indexSelect does in contiguous blocks, instead of an element-wise indexAdd.
+ */
+function readers(w: Window, HW: number): { inv: Int32Array; M: number } {
+  const O = w.OH * w.OW, count = new Int32Array(HW);
+  let M = 1;
+  for (const p of w.table) if (p < HW) M = Math.max(M, ++count[p]);
+  const inv = new Int32Array(HW * M).fill(O);
+  count.fill(0);
+  w.table.forEach((p, t) => {
+    if (p < HW) inv[p * M + count[p]++] = Math.floor(t / w.K);
+  });
+  return { inv, M };
+}
+
+/**
+ * Window sums divided by the per-window divisor, in x's leading dims. Its gradient, recorded
+ * directly, is the avg-pool adjoint written in tensor ops (so double backward works).
+ */
+function meanWindows(
+  x: Tensor,
+  B: number,
+  H: number,
+  W: number,
+  w: Window,
+  divisor: Float32Array | Float64Array,
+  shape: number[],
+): Tensor {
+  const O = w.OH * w.OW, HW = H * W;
+  const d = reshape(host(divisor, x, x.dtype), [O, 1]);
+  const out = noGrad(() =>
+    contiguous(transpose(div(sum(readWindows(x, B, H, W, w, 0), 1), d), 0, 1))
+  );
+  const { inv, M } = readers(w, HW);
+  const invT = host(inv, x, "int32");
+  const inShape = x.shape;
+  record(out, "AvgPool2DBackward", [x], (g) => {
+    const scaled = cat([div(transpose(g, 0, 1), d), zerosOf([1, B], g.dtype, g.device)], 0);
+    const gx = sum(reshape(indexSelect(scaled, 0, invT), [HW, M, B]), 1);
+    return [reshape(transpose(gx, 0, 1), inShape)];
+  });
+  return reshape(out, shape);
 }
 
 function maxPool(
@@ -343,8 +405,7 @@ function avgPool(
       divisor[oh * w.OW + ow] = override ?? (includePad ? padded : (h1 - h0) * (w1 - w0));
     }
   }
-  const sums = sum(readWindows(x, B, H, W, w, 0), 2);
-  return reshape(div(sums, host(divisor, x, x.dtype)), outShape(lead, spatial, w.OH, w.OW));
+  return meanWindows(x, B, H, W, w, divisor, outShape(lead, spatial, w.OH, w.OW));
 }
 
 /** torch.nn.functional.avg_pool1d over (N, C, L) or (C, L). */
@@ -421,8 +482,7 @@ function adaptiveAvg(
   const { x, lead, H, W, B } = planes(op, input, spatial);
   const { w, counts } = adaptiveWindows(op, spatial, H, W, outputSize);
   const divisor = x.dtype === "float64" ? new Float64Array(counts) : new Float32Array(counts);
-  const sums = sum(readWindows(x, B, H, W, w, 0), 2);
-  return reshape(div(sums, host(divisor, x, x.dtype)), outShape(lead, spatial, w.OH, w.OW));
+  return meanWindows(x, B, H, W, w, divisor, outShape(lead, spatial, w.OH, w.OW));
 }
 
 /** torch.nn.functional.adaptive_avg_pool1d: outputSize windows that cover the input. */
@@ -510,7 +570,18 @@ export function maxUnpool2d(
     size = given;
   }
   const [OH, OW] = size;
-  // scatter checks the indices against the output plane (on the CPU; the GPU skips them).
+  // scatter would wrap a negative index and name itself; on the GPU it skips bad ones.
+  if (idx.device === "cpu") {
+    const vals = idx._backend.readSync!(idx);
+    const bad = vals.find((v) => v < 0 || v >= OH * OW);
+    if (bad !== undefined) {
+      throw new Error(
+        `${op}: index ${bad} is outside the ${OH}x${OW} output plane (valid 0..${
+          OH * OW - 1
+        }). Pass the indices of the maxPool2d whose output is being unpooled.`,
+      );
+    }
+  }
   const flatIdx = reshape(idx, [B, H * W]);
   const zeros = zerosOf([B, OH * OW], x.dtype, x.device);
   const out = scatter(zeros, 1, flatIdx, reshape(x, [B, H * W]));
