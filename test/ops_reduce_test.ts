@@ -202,12 +202,6 @@ Deno.test("errors name the op, the values and the fix", () => {
     () => linalg.matrixNorm(zeros(2, 2), { keep_dim: true } as never),
     /linalg\.matrixNorm: unknown option 'keep_dim'\. Known options: ord, dim, keepdim\./,
   );
-  for (const o of [2, -2, "nuc"] as const) {
-    assert.throws(
-      () => linalg.matrixNorm(zeros(2, 2), { ord: o }),
-      /linalg\.matrixNorm: ord .* needs singular values, and gradiente has no SVD yet\. Supported ords: 'fro', 1, -1, Infinity, -Infinity\./,
-    );
-  }
   assert.throws(
     () => linalg.matrixNorm(zeros(2, 2), { ord: 3 }),
     /linalg\.matrixNorm: ord 3 is not a matrix norm order\. Supported ords/,
@@ -223,10 +217,6 @@ Deno.test("errors name the op, the values and the fix", () => {
   assert.throws(
     () => linalg.matrixNorm(zeros(2, 2), { dim: [1, -1] }),
     /linalg\.matrixNorm: dim must name two different dims, got \[1, -1\]/,
-  );
-  assert.throws(
-    () => norm(zeros(2, 2), "nuc"),
-    /norm: p = 'nuc' \(the nuclear norm\) needs singular values.*Supported: p = 'fro'/,
   );
   assert.throws(
     () => norm(zeros(2, 2, 2), "fro", [0, 1, 2]),

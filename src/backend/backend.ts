@@ -95,6 +95,23 @@ export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 /** Inclusive scans along one dim; cummax/cummin give the int32 index of the running extreme. */
 export type ScanOp = "cumsum" | "cumprod" | "logcumsumexp" | "cummax" | "cummin";
 
+/**
+ * The sliding-window geometry of im2col/col2im over an image of `channels` × `height` ×
+ * `width`: pairs are (rows, columns). `padding` is the top and left padding only; the bottom
+ * and right follow from `blocks`, the number of window positions, so asymmetric padding
+ * ("same" with an even kernel) needs nothing more.
+ */
+export interface ConvGeometry {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernel: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly blocks: readonly [number, number];
+}
+
 export interface Backend {
   readonly device: Device;
   /** Copies host data into new storage. */
@@ -152,6 +169,14 @@ export interface Backend {
   sort(x: View, dim: number, descending: boolean): [values: Storage, indices: Storage];
   /** Writes src (same shape) through the strided view dst, in place. */
   assign(dst: View, src: View): void;
+  /**
+   * im2col: x is a contiguous float [N, C, H, W] view; returns [N, C·kh·kw, oh·ow] where
+   * column (oy, ox) holds the kernel's window at that block (zeros where it hangs over the
+   * padding). Row order is (c, ki, kj), as torch's unfold.
+   */
+  im2col(x: View, g: ConvGeometry): Storage;
+  /** col2im, im2col's adjoint: cols [N, C·kh·kw, oh·ow] summed back into [N, C, H, W]. */
+  col2im(cols: View, g: ConvGeometry): Storage;
   /**
    * Optional fused Adam/AdamW update, in place on contiguous param, expAvg and expAvgSq
    * (grad contiguous too): one pass instead of a dozen tensor ops. Optimizers fall back to

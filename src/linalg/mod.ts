@@ -1,9 +1,10 @@
 /**
- * Linear algebra in float64 on the CPU: `solve`, `inv`, `det`, `lstsq`, `cholesky`; and
+ * Linear algebra in float64 on the CPU: `solve`, `inv`, `det`, `lstsq`, `cholesky`, `svd`,
+ * `svdvals`; and
  * `vectorNorm`, `matrixNorm`, which are tensor-op compositions on every device.
  * Inputs of any dtype are converted to float64; results come back in the inputs' floating
- * dtype (float32 unless an input is float64). `solve`, `inv`, `det` and `cholesky` take
- * batches ([..., n, n]) and are differentiable.
+ * dtype (float32 unless an input is float64). `solve`, `inv`, `det`, `cholesky`, `svd` and
+ * `svdvals` take batches ([..., n, n]; [..., m, n] for the SVD) and are differentiable.
  *
  * @example The closed form of ordinary least squares from the Sorix lecture:
  * w* = (XᵀHX)⁻¹XᵀHy with the centering matrix H = I − 11ᵀ/n, and b* = ȳ − w*ᵀx̄.
@@ -27,3 +28,4 @@ export { det } from "./det.ts";
 export { cholesky, type CholeskyOptions } from "./cholesky.ts";
 export { lstsq, type LstsqOptions, type LstsqResult } from "./lstsq.ts";
 export { matrixNorm, type MatrixNormOptions, vectorNorm, type VectorNormOptions } from "./norm.ts";
+export { svd, type SvdOptions, type SvdResult, svdvals } from "./svd.ts";

@@ -40,6 +40,15 @@ export {
   Tanh,
 } from "./activation.ts";
 export { Dropout } from "./dropout.ts";
+export {
+  Conv1d,
+  Conv2d,
+  type ConvLayerOptions,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  type ConvTransposeLayerOptions,
+  type PaddingMode,
+} from "./conv.ts";
 export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.ts";
 export { Embedding } from "./embedding.ts";
 export {

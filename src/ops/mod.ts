@@ -151,3 +151,17 @@ export {
   type MaxUnpoolOptions,
   type PoolSize,
 } from "./pool.ts";
+export {
+  conv1d,
+  conv2d,
+  type ConvOptions,
+  type ConvPadding,
+  convTranspose1d,
+  convTranspose2d,
+  type ConvTransposeOptions,
+  fold,
+  type FoldOptions,
+  type Pair,
+  unfold,
+  type UnfoldOptions,
+} from "./conv.ts";

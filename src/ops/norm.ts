@@ -4,7 +4,7 @@ import { record } from "../autograd/node.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { requireFloat } from "./dtype_check.ts";
 import { checkOptions } from "../core/options.ts";
-import { shapeStr } from "../core/shape.ts";
+import { normalizeDim, shapeStr } from "../core/shape.ts";
 import { asTensor, zerosOf } from "./operand.ts";
 import { to } from "./copy.ts";
 import { div, mul, pow, sub } from "./binary.ts";
@@ -13,6 +13,11 @@ import { abs, sqrt } from "./unary.ts";
 import { where } from "./where.ts";
 import { type DimArg, expandBack, reducedDims, sum } from "./reduce.ts";
 import { amax, amin } from "./reduce_more.ts";
+import { permute, reshape } from "./view.ts";
+import { requireCpu } from "./operand.ts";
+// linalg sits above ops, but torch.norm(x, "nuc") is the nuclear matrix norm; svd.ts does not
+// import this file, so there is no cycle.
+import { svdvals } from "../linalg/svd.ts";
 
 /** PyTorch's sgn for real x: -1, 0 or 1, and 0 for NaN (where sign gives NaN). */
 function sgn(x: Tensor): Tensor {
@@ -98,8 +103,8 @@ function checkVectorOptions(options?: VectorNormOptions): VectorNormOptions {
 
 /**
  * torch.norm: p = 2 (default, also "fro") or any number is the vector norm over `dim` (all
- * dims by default); "fro" accepts at most two dims, as PyTorch. "nuc" needs singular values,
- * which gradiente does not compute yet.
+ * dims by default); "fro" accepts at most two dims, as PyTorch. "nuc" (the nuclear norm, the
+ * sum of the singular values; CPU only) takes a 2-D input or exactly two dims.
  */
 export function norm(
   input: TensorLike,
@@ -109,12 +114,7 @@ export function norm(
 ): Tensor {
   const x = asTensor(input);
   requireFloat("norm", x);
-  if (p === "nuc") {
-    throw new Error(
-      "norm: p = 'nuc' (the nuclear norm) needs singular values, and gradiente has no SVD yet. " +
-        "Supported: p = 'fro', or a number (2, 1, Infinity, -Infinity, 0, any float).",
-    );
-  }
+  if (p === "nuc") return nuclearNorm(x, dim, keepdim);
   if (p === "fro") {
     const n = dim === null || dim === undefined ? 0 : typeof dim === "number" ? 1 : dim.length;
     if (n > 2) {
@@ -130,4 +130,27 @@ export function norm(
     throw new Error(`norm: p must be a number, 'fro' or 'nuc', got ${String(p)}.`);
   }
   return vectorNormOf("norm", x, p, dim, keepdim);
+}
+
+function nuclearNorm(x: Tensor, dim: DimArg | undefined, keepdim: boolean): Tensor {
+  const dims = dim === null || dim === undefined ? null : typeof dim === "number" ? [dim] : dim;
+  if (dims === null && x.ndim !== 2) {
+    throw new Error(
+      `norm: p = 'nuc' without dim needs a 2-D matrix, got shape ${shapeStr(x.shape)}. ` +
+        "Pass the two matrix dims, e.g. norm(x, 'nuc', [-2, -1]).",
+    );
+  }
+  if (dims !== null && dims.length !== 2) {
+    throw new Error(
+      `norm: p = 'nuc' needs exactly 2 dims (the matrix dims), got [${dims.join(", ")}].`,
+    );
+  }
+  const [d0, d1] = (dims ?? [0, 1]).map((d) => normalizeDim("norm", d, x.ndim));
+  if (d0 === d1) {
+    throw new Error(`norm: p = 'nuc' needs two different dims, got [${dims!.join(", ")}].`);
+  }
+  requireCpu("norm", "x", x, "p = 'nuc' needs singular values, and the SVD runs on the CPU");
+  const rest = x.shape.map((_, i) => i).filter((i) => i !== d0 && i !== d1);
+  const r = sum(svdvals(permute(x, [...rest, d0, d1])), -1);
+  return keepdim ? reshape(r, x.shape.map((n, i) => (i === d0 || i === d1 ? 1 : n))) : r;
 }

@@ -1066,7 +1066,10 @@ export class Tensor implements View {
   amin(dim?: number | readonly number[] | null, keepdim = false): Tensor {
     return ops.amin(this, dim, keepdim);
   }
-  /** torch.norm: p = 2 (default), "fro", or any number, over `dim` (all dims by default). */
+  /**
+   * torch.norm: p = 2 (default), "fro", or any number, over `dim` (all dims by default); "nuc"
+   * (the nuclear norm, CPU only) over a 2-D tensor or two dims.
+   */
   norm(
     p: number | "fro" | "nuc" = 2,
     dim?: number | readonly number[] | null,

@@ -3,6 +3,7 @@ import type {
   AdamHyper,
   Backend,
   BinaryOp,
+  ConvGeometry,
   ReduceOp,
   ScanOp,
   SgdHyper,
@@ -26,6 +27,7 @@ import { assignInto, gatherInto, indexSelectInto } from "./indexing.ts";
 import { softmaxRows } from "./softmax.ts";
 import { indexWriteInto, type IndexWriteOp, type WriteMode } from "./scatter.ts";
 import { sortRows } from "./sort.ts";
+import { col2imCpu, im2colCpu } from "./conv.ts";
 import { MATH_BINARY, MATH_BINARY_INT, MATH_UNARY, MATH_UNARY_F32 } from "./math.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
@@ -210,6 +212,9 @@ export const cpuBackend: Backend = {
     matmulInto(out, operand(a), operand(b));
     return out;
   },
+
+  im2col: (x: View, g: ConvGeometry): TypedArray => im2colCpu(x, g),
+  col2im: (cols: View, g: ConvGeometry): TypedArray => col2imCpu(cols, g),
 
   gather(x: View, dim: number, index: View): TypedArray {
     const out = typedArrayFor(x.dtype, numelOf(index.shape));

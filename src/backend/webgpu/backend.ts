@@ -3,6 +3,7 @@ import type {
   AdamHyper,
   Backend,
   BinaryOp,
+  ConvGeometry,
   ReduceOp,
   ScanOp,
   SgdHyper,
@@ -22,6 +23,7 @@ import { indexWriteKernel } from "./scatter.ts";
 import { randomKernel } from "./random.ts";
 import { crossEntropyKernel } from "./loss.ts";
 import { sortKernel } from "./sort.ts";
+import { col2imKernel, im2colKernel } from "./conv.ts";
 import { wgslType } from "./wgsl.ts";
 
 /** Host data in the GPU's 4-byte layout for `dtype` (bools become 0/1 words). */
@@ -116,6 +118,8 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
       indexWriteKernel(rt, "indexCopy", "set", base, dim, index, src),
     sort: (x: View, dim: number, descending: boolean) => sortKernel(rt, x, dim, descending),
     assign: (dst: View, src: View) => assignKernel(rt, dst, src),
+    im2col: (x: View, g: ConvGeometry) => im2colKernel(rt, x, g),
+    col2im: (cols: View, g: ConvGeometry) => col2imKernel(rt, cols, g),
     adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>
       adamKernel(rt, p, grad, m, v, h),
     sgdStep: (p: View, grad: View, buf: View | null, h: SgdHyper) => sgdKernel(rt, p, grad, buf, h),

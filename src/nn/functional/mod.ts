@@ -61,3 +61,16 @@ export {
   type Reduction,
 } from "./loss.ts";
 export * from "./pool.ts";
+export {
+  conv1d,
+  conv2d,
+  type ConvOptions,
+  type ConvPadding,
+  convTranspose1d,
+  convTranspose2d,
+  type ConvTransposeOptions,
+  fold,
+  type FoldOptions,
+  unfold,
+  type UnfoldOptions,
+} from "../../ops/conv.ts";
