@@ -333,9 +333,9 @@ Deno.test("stateDict / loadStateDict round trip (parameters and BatchNorm buffer
     "0.bias",
     "1.weight",
     "1.bias",
-    "1.runningMean",
-    "1.runningVar",
-    "1.numBatchesTracked",
+    "1.running_mean",
+    "1.running_var",
+    "1.num_batches_tracked",
     "3.weight",
     "3.bias",
   ]);

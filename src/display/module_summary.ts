@@ -1,12 +1,16 @@
 /**
  * A model summary, as torchinfo's: one row per module (path, type, own parameter shapes and
- * counts, trainable or not) and the totals. `moduleBundle` is what a Module displays as in
+ * counts, trainable or not) and the totals; given an input shape, also each module's output
+ * shape from a forward pass on zeros. `moduleBundle` is what a Module displays as in
  * Jupyter (the repr as text, the table as HTML); `summary(m)` is the same table as a value
  * that prints as text in the console.
  */
 import type { Module } from "../nn/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { DType } from "../core/dtype.ts";
+import { Tensor as TensorClass } from "../tensor/tensor.ts";
+import { zeros } from "../tensor/creation.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
 import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./bundle.ts";
 import { BOX, DIM, TABLE, TD, TD_LEFT, TH, THEAD } from "./style.ts";
 
@@ -22,6 +26,11 @@ export interface SummaryRow {
   count: number;
   /** Whether its own parameters require grad; null when it has none. */
   trainable: "yes" | "no" | "partial" | null;
+  /**
+   * The shape of its forward's output when the summary was given an input shape ("—" for a
+   * module that did not run, a tuple of shapes for several outputs); undefined otherwise.
+   */
+  outputShape?: string;
 }
 
 export interface ModelSummary {
@@ -51,7 +60,65 @@ function sizeStr(b: number): string {
   return `${v.toFixed(2)} ${u} (${int(b)} bytes)`;
 }
 
-function collect(m: Module): ModelSummary {
+const shapeOf = (v: unknown): string =>
+  v instanceof TensorClass
+    ? `[${v.shape.join(", ")}]`
+    : Array.isArray(v)
+    ? `(${v.map(shapeOf).join(", ")})`
+    : "—";
+
+/**
+ * Each module's output shape from one forward pass on zeros of `inputShape`, in the dtype and
+ * on the device of the model's first parameter. It runs under noGrad in eval mode (restored
+ * after), so BatchNorm's running statistics are not touched; each module's forward is wrapped
+ * for the pass by an own property that is removed afterwards.
+ */
+function outputShapes(m: Module, inputShape: readonly number[]): Map<Module, string> {
+  const first = m.parameters()[0] ?? m.buffers().find((b) => b.dtype !== "int32");
+  const input = zeros([...inputShape], {
+    dtype: first && first.dtype !== "bool" && first.dtype !== "int32" ? first.dtype : "float32",
+    device: first?.device ?? "cpu",
+  });
+  const shapes = new Map<Module, string>();
+  const mods = m.modules();
+  const modes = mods.map((x) => x.training);
+  const restore: (() => void)[] = [];
+  for (const mod of mods) {
+    const own = Object.getOwnPropertyDescriptor(mod, "forward");
+    const forward = (mod as unknown as { forward: (...a: unknown[]) => unknown }).forward;
+    Object.defineProperty(mod, "forward", {
+      configurable: true,
+      writable: true,
+      enumerable: false,
+      value: (...args: unknown[]) => {
+        const out = forward.apply(mod, args);
+        shapes.set(mod, shapeOf(out));
+        return out;
+      },
+    });
+    restore.push(() => {
+      delete (mod as { forward?: unknown }).forward;
+      if (own) Object.defineProperty(mod, "forward", own);
+    });
+  }
+  try {
+    m.eval();
+    noGrad(() => (m as unknown as { forward: (x: unknown) => unknown }).forward(input));
+  } catch (e) {
+    throw new Error(
+      `summary: the forward pass on zeros of shape [${inputShape.join(", ")}] failed: ${
+        (e as Error).message
+      } Check that inputShape includes the batch dim and fits the model's first layer.`,
+    );
+  } finally {
+    for (const r of restore) r();
+    mods.forEach((x, i) => (x.training = modes[i]));
+  }
+  return shapes;
+}
+
+function collect(m: Module, inputShape?: readonly number[]): ModelSummary {
+  const outs = inputShape ? outputShapes(m, inputShape) : null;
   const rows: SummaryRow[] = m.namedModules().map(([name, mod]) => {
     const own = mod.namedParameters({ recurse: false });
     const trainableCount = own.filter(([, p]) => p.requiresGrad).length;
@@ -68,6 +135,7 @@ function collect(m: Module): ModelSummary {
         : trainableCount === 0
         ? "no"
         : "partial",
+      ...(outs ? { outputShape: outs.get(mod) ?? "—" } : {}),
     };
   });
   const params = m.parameters();
@@ -106,21 +174,27 @@ function totals(s: ModelSummary): [string, string][] {
   return out;
 }
 
+const hasOutputs = (s: ModelSummary) => s.rows.some((r) => r.outputShape !== undefined);
+
 function summaryText(s: ModelSummary): string {
+  const outCol = hasOutputs(s);
   const table = [
-    ["Layer (type)", "Param shapes", "Param #", "Trainable"],
+    ["Layer (type)", ...(outCol ? ["Output Shape"] : []), "Param shapes", "Param #", "Trainable"],
     ...s.rows.map((r) => [
       `${"  ".repeat(r.depth)}${r.name ? `${r.name} (${r.type})` : r.type}`,
+      ...(outCol ? [r.outputShape ?? "—"] : []),
       shapes(r),
       countStr(r),
       r.trainable ?? "",
     ]),
   ];
+  const countCol = outCol ? 3 : 2;
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
   const line = (row: string[]) =>
-    row.map((v, c) => (c === 2 ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join("   ")
-      .trimEnd();
-  const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0) + 3 * 3);
+    row.map((v, c) => (c === countCol ? v.padStart(widths[c]) : v.padEnd(widths[c])))
+      .join("   ").trimEnd();
+  const rule = (ch: string) =>
+    ch.repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1));
   return [
     rule("="),
     line(table[0]),
@@ -136,14 +210,16 @@ function html(s: ModelSummary): string {
   const th = (v: string, left = false) =>
     `<th style="${TH}${left ? ";text-align:left" : ""}">${v}</th>`;
   const td = (v: string, style = TD_LEFT) => `<td style="${style}">${escapeHtml(v)}</td>`;
-  const head = th("Layer", true) + th("Type", true) + th("Param shapes", true) + th("Param #") +
-    th("Trainable", true);
+  const outCol = hasOutputs(s);
+  const head = th("Layer", true) + th("Type", true) + (outCol ? th("Output Shape", true) : "") +
+    th("Param shapes", true) + th("Param #") + th("Trainable", true);
   const body = s.rows.map((r) =>
     `<tr>${td(r.name || "(model)", `${TD_LEFT};padding-left:${8 + 16 * r.depth}px`)}` +
-    `${td(r.type)}${td(shapes(r))}${td(countStr(r), TD)}${td(r.trainable ?? "")}</tr>`
+    `${td(r.type)}${outCol ? td(r.outputShape ?? "—") : ""}${td(shapes(r))}` +
+    `${td(countStr(r), TD)}${td(r.trainable ?? "")}</tr>`
   ).join("");
   const foot = totals(s).map(([k, v]) =>
-    `<tr><td colspan="3" style="${TD_LEFT};opacity:0.75">${escapeHtml(k)}</td>` +
+    `<tr><td colspan="${outCol ? 4 : 3}" style="${TD_LEFT};opacity:0.75">${escapeHtml(k)}</td>` +
     `<td colspan="2" style="${TD_LEFT}">${escapeHtml(v)}</td></tr>`
   ).join("");
   return `<div class="gradiente-summary" style="${BOX}"><table style="${TABLE}">` +
@@ -151,9 +227,22 @@ function html(s: ModelSummary): string {
     `<tfoot style="border-top:1px solid rgba(128,128,128,0.35)">${foot}</tfoot></table></div>`;
 }
 
-/** The model summary (torchinfo's table) as a value: prints as text, displays as HTML. */
-export function summary(m: Module): ModelSummary {
-  return collect(m);
+/**
+ * The model summary (torchinfo's table) as a value: prints as text, displays as HTML. With
+ * `inputShape` (batch dim included, e.g. [1, 3, 32, 32]) it runs the model once on zeros of
+ * that shape and adds each layer's output shape.
+ */
+export function summary(m: Module, inputShape?: readonly number[]): ModelSummary {
+  if (
+    inputShape !== undefined &&
+    (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d < 0))
+  ) {
+    throw new Error(
+      `summary: inputShape must be an array of non-negative integers (batch dim included, e.g. ` +
+        `[1, 3, 32, 32]), got ${JSON.stringify(inputShape)}.`,
+    );
+  }
+  return collect(m, inputShape);
 }
 
 /**

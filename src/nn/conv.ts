@@ -1,6 +1,5 @@
 /** Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d. */
 import type { Tensor } from "../tensor/tensor.ts";
-import { tensor } from "../tensor/creation.ts";
 import { empty, type FactoryOptions } from "./util.ts";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -8,7 +7,7 @@ import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.ts";
 import { checkOptions } from "../core/options.ts";
 import { shapeStr } from "../core/shape.ts";
 import { conv1d, conv2d, type ConvPadding, convTranspose1d, convTranspose2d } from "../ops/conv.ts";
-import { indexSelect } from "../ops/gather.ts";
+import { pad } from "../ops/pad.ts";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 
@@ -47,27 +46,14 @@ function tuple(op: string, name: string, v: number | readonly number[], n: numbe
 
 const fmt = (t: readonly number[]) => `(${t.join(", ")}${t.length === 1 ? "," : ""})`;
 
-/** The per-dim positions of the padded input along one dim, for a non-zero paddingMode. */
-function padPositions(mode: PaddingMode, n: number, before: number, after: number): number[] {
-  const out: number[] = [];
-  for (let j = -before; j < n + after; j++) {
-    if (mode === "reflect") out.push(j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j);
-    else if (mode === "replicate") out.push(Math.min(Math.max(j, 0), n - 1));
-    else out.push(((j % n) + n) % n);
-  }
-  return out;
-}
-
 /**
- * Pads the last spatial dims by index reads (differentiable through indexSelect): torch's
- * F.pad in reflect / replicate / circular mode, as its conv layers apply before a
- * zero-padding convolution.
+ * Pads the last spatial dims with F.pad in reflect / replicate / circular mode, as torch's conv
+ * layers do before a zero-padding convolution; the limits are checked here first so the error
+ * names the layer and its paddingMode.
  */
 function padSpatial(op: string, x: Tensor, mode: PaddingMode, pads: [number, number][]): Tensor {
-  let y = x;
   pads.forEach(([before, after], i) => {
-    const dim = x.ndim - pads.length + i;
-    const n = x.shape[dim];
+    const n = x.shape[x.ndim - pads.length + i];
     const limit = mode === "reflect" ? n - 1 : mode === "circular" ? n : Infinity;
     if (before > limit || after > limit || n === 0) {
       throw new Error(
@@ -76,11 +62,10 @@ function padSpatial(op: string, x: Tensor, mode: PaddingMode, pads: [number, num
           'paddingMode "zeros".',
       );
     }
-    if (before === 0 && after === 0) return;
-    const idx = tensor(padPositions(mode, n, before, after), { dtype: "int32" });
-    y = indexSelect(y, dim, x.device === "cpu" ? idx : idx.to(x.device));
   });
-  return y;
+  if (pads.every(([before, after]) => before === 0 && after === 0)) return x;
+  // F.pad lists the last dim first.
+  return pad(x, [...pads].reverse().flat(), { mode: mode as Exclude<PaddingMode, "zeros"> });
 }
 
 abstract class ConvNd extends Module {

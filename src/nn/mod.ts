@@ -49,7 +49,15 @@ export {
   type ConvTransposeLayerOptions,
   type PaddingMode,
 } from "./conv.ts";
-export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.ts";
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from "./batchnorm.ts";
+export {
+  Dropout2d,
+  PixelShuffle,
+  PixelUnshuffle,
+  Unflatten,
+  Upsample,
+  type UpsampleOptions,
+} from "./vision.ts";
 export { Embedding } from "./embedding.ts";
 export {
   BCELoss,

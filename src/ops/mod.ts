@@ -165,3 +165,11 @@ export {
   unfold,
   type UnfoldOptions,
 } from "./conv.ts";
+export { pad, type PadMode, type PadOptions } from "./pad.ts";
+export {
+  interpolate,
+  type InterpolateMode,
+  type InterpolateOptions,
+  pixelShuffle,
+  pixelUnshuffle,
+} from "./interpolate.ts";

@@ -63,6 +63,38 @@ export function dropout(
   return ops.mul(x, noise);
 }
 
+/**
+ * Channel dropout: while training, zeroes whole channels of [N, C, H, W] (or unbatched
+ * [C, H, W]) input with probability p and scales the others by 1/(1-p), as F.dropout2d.
+ */
+export function dropout2d(
+  input: TensorLike,
+  p = 0.5,
+  training = true,
+  options: DropoutOptions = {},
+): Tensor {
+  const { generator } = checkOptions("dropout2d", options, ["generator"]);
+  checkP("dropout2d", p);
+  const x = internal.asTensor(input);
+  if (x.ndim !== 3 && x.ndim !== 4) {
+    throw new Error(
+      `dropout2d: expected a 4-D [N, C, H, W] or 3-D [C, H, W] input, got ${shapeStr(x.shape)}.`,
+    );
+  }
+  if (!training || p === 0) return x;
+  if (p === 1) return ops.mul(x, 0);
+  const dtype = isFloat(x.dtype) ? x.dtype : "float32";
+  // One draw per (sample, channel), broadcast over the plane.
+  const noiseShape = x.shape.map((s, i) => (i < x.ndim - 2 ? s : 1));
+  const noise = noGrad(() =>
+    ops.div(
+      internal.to(ops.ge(rand(noiseShape, { dtype, device: x.device, generator }), p), dtype),
+      1 - p,
+    )
+  );
+  return ops.mul(x, noise);
+}
+
 /** Int class labels [...] -> one-hot int32 [..., numClasses] (numClasses -1: max label + 1). */
 export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
   const idx = indices instanceof Tensor ? indices : internal.asTensor(indices, undefined, "int32");
@@ -136,7 +168,11 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Use the batch's statistics (and update the running ones) rather than the running ones. */
   training?: boolean;
-  momentum?: number;
+  /**
+   * Weight of this batch in the running statistics (default 0.1); a 0-d tensor also works,
+   * which lets BatchNorm's cumulative average (1 / batches seen) stay on the device.
+   */
+  momentum?: number | Tensor;
   eps?: number;
 }
 
@@ -181,12 +217,12 @@ export function batchNorm(
     mean = ops.mean(x, dims, true);
     variance = ops.variance(x, dims, { correction: 0, keepdim: true });
     noGrad(() => {
-      if (runningMean) {
-        runningMean.mul_(1 - momentum).add_(ops.reshape(mean, [c]), momentum);
-      }
-      if (runningVar) {
-        runningVar.mul_(1 - momentum).add_(ops.reshape(variance, [c]), momentum * n / (n - 1));
-      }
+      const update = (r: Tensor, stat: Tensor) => {
+        if (typeof momentum === "number") r.mul_(1 - momentum).add_(stat, momentum);
+        else r.add_(ops.mul(ops.sub(stat, r), momentum)); // r + m·(stat - r), m on the device
+      };
+      if (runningMean) update(runningMean, ops.reshape(mean, [c]));
+      if (runningVar) update(runningVar, ops.mul(ops.reshape(variance, [c]), n / (n - 1)));
     });
   } else {
     if (!runningMean || !runningVar) {

@@ -39,6 +39,7 @@ export {
   batchNorm,
   type BatchNormOptions,
   dropout,
+  dropout2d,
   type DropoutOptions,
   embedding,
   linear,
@@ -74,3 +75,11 @@ export {
   unfold,
   type UnfoldOptions,
 } from "../../ops/conv.ts";
+export { pad, type PadMode, type PadOptions } from "../../ops/pad.ts";
+export {
+  interpolate,
+  type InterpolateMode,
+  type InterpolateOptions,
+  pixelShuffle,
+  pixelUnshuffle,
+} from "../../ops/interpolate.ts";
