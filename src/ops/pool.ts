@@ -1,14 +1,14 @@
 /**
  * Pooling: max / avg pooling (1-D, 2-D), adaptive avg / max pooling and maxUnpool2d.
  *
- * Forward: every window is read through one indexSelect of the planes laid out (H*W, N*C),
- * then reduced (max with its argmax, or a sum over the divisor). The window table (which plane
- * position each window slot reads) depends only on the shapes, so it is built on the host and
- * uploaded; a slot in the padding reads a sentinel row (-inf for max, 0 for avg). This reuses
- * kernels every device has (indexSelect, max/sum along a dim), exactly, with no new WGSL.
+ * Fixed windows (maxPool, avgPool) run the backends' maxPool2d / sumPool2d kernels over the
+ * (N*C, H, W) planes; 1-D pools are 2-D ones over a height-1 plane. Adaptive windows vary in
+ * size, so they are read through one indexSelect of the planes laid out (H*W, N*C) by a
+ * host-built window table (a slot past a short window reads a sentinel row: -inf for max, 0 for
+ * avg), then reduced with max / sum along the window axis: exact, with kernels every device has.
  * Backward is recorded per op in tensor ops, as PyTorch's derivatives: max pool scatters g to
  * the argmax (scatterAdd; its derivative is a gather at the indices), avg pool's adjoint is a
- * gather of g/divisor by each position's reader windows and a sum.
+ * gather of g/divisor by each position's reader windows and a sum; so double backward works.
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.ts";
 import { checkOptions } from "../core/options.ts";
@@ -17,6 +17,7 @@ import { isFloat } from "../core/dtype.ts";
 import { asTensor, fromStorage, zerosOf } from "./operand.ts";
 import { getBackend } from "../backend/registry.ts";
 import type { DType } from "../core/dtype.ts";
+import type { ConvGeometry } from "../backend/backend.ts";
 import { expand, reshape, transpose, unsqueeze } from "./view.ts";
 import { contiguous } from "./copy.ts";
 import { record } from "../autograd/node.ts";
@@ -220,6 +221,21 @@ function windows(op: string, shape: readonly number[], H: number, W: number, pr:
   return { OH, OW, K, table };
 }
 
+/** The fixed windows as the pooling kernels' geometry (one channel: planes are the batch). */
+function geometry(H: number, W: number, pr: Params, w: Window): ConvGeometry {
+  const pair = (v: number[]) => [v[0], v[1]] as const;
+  return {
+    channels: 1,
+    height: H,
+    width: W,
+    kernel: pair(pr.k),
+    dilation: pair(pr.d),
+    padding: pair(pr.p),
+    stride: pair(pr.s),
+    blocks: [w.OH, w.OW],
+  };
+}
+
 /**
  * The windows' values as (OH*OW, K, B), padding slots reading `fill`. The planes are read
  * position-major, (H*W, B), so that each selected row is one contiguous block of B values
@@ -250,9 +266,18 @@ function maxWindows(
   W: number,
   w: Window,
   shape: number[],
+  g: ConvGeometry | null,
 ): [Tensor, Tensor] {
   const O = w.OH * w.OW;
   const [values, indices] = noGrad(() => {
+    if (g) {
+      const xc = contiguous(reshape(x, [B, H, W]));
+      const [v, at] = xc._backend.maxPool2d(xc, g);
+      return [
+        fromStorage(v, [B, O], x.dtype, x.device),
+        fromStorage(at, [B, O], "int32", x.device),
+      ];
+    }
     const [v, slot] = max(readWindows(x, B, H, W, w, -Infinity), 1);
     const table = expand(reshape(host(w.table, x, "int32"), [O, w.K, 1]), [O, w.K, B]);
     const at = reshape(gather(table, 1, unsqueeze(slot, 1)), [O, B]);
@@ -294,12 +319,16 @@ function meanWindows(
   w: Window,
   divisor: Float32Array | Float64Array,
   shape: number[],
+  geom: ConvGeometry | null,
 ): Tensor {
   const O = w.OH * w.OW, HW = H * W;
   const d = reshape(host(divisor, x, x.dtype), [O, 1]);
-  const out = noGrad(() =>
-    contiguous(transpose(div(sum(readWindows(x, B, H, W, w, 0), 1), d), 0, 1))
-  );
+  const out = noGrad(() => {
+    if (!geom) return contiguous(transpose(div(sum(readWindows(x, B, H, W, w, 0), 1), d), 0, 1));
+    const xc = contiguous(reshape(x, [B, H, W]));
+    const sums = fromStorage(xc._backend.sumPool2d(xc, geom), [B, O], x.dtype, x.device);
+    return div(sums, reshape(d, [1, O]));
+  });
   const { inv, M } = readers(w, HW);
   const invT = host(inv, x, "int32");
   const inShape = x.shape;
@@ -320,8 +349,10 @@ function maxPool(
 ): Tensor | ValuesIndices {
   const [kernelSize, o] = kernelAndOptions(op, kernel, options, MAX_KEYS);
   const { x, lead, H, W, B } = planes(op, input, spatial);
-  const w = windows(op, x.shape, H, W, params(op, spatial, kernelSize, o));
-  const [values, indices] = maxWindows(x, B, H, W, w, outShape(lead, spatial, w.OH, w.OW));
+  const pr = params(op, spatial, kernelSize, o);
+  const w = windows(op, x.shape, H, W, pr);
+  const g = geometry(H, W, pr, w);
+  const [values, indices] = maxWindows(x, B, H, W, w, outShape(lead, spatial, w.OH, w.OW), g);
   return o.returnIndices ? valuesIndices(values, indices) : values;
 }
 
@@ -405,7 +436,8 @@ function avgPool(
       divisor[oh * w.OW + ow] = override ?? (includePad ? padded : (h1 - h0) * (w1 - w0));
     }
   }
-  return meanWindows(x, B, H, W, w, divisor, outShape(lead, spatial, w.OH, w.OW));
+  const geom = geometry(H, W, pr, w);
+  return meanWindows(x, B, H, W, w, divisor, outShape(lead, spatial, w.OH, w.OW), geom);
 }
 
 /** torch.nn.functional.avg_pool1d over (N, C, L) or (C, L). */
@@ -482,7 +514,7 @@ function adaptiveAvg(
   const { x, lead, H, W, B } = planes(op, input, spatial);
   const { w, counts } = adaptiveWindows(op, spatial, H, W, outputSize);
   const divisor = x.dtype === "float64" ? new Float64Array(counts) : new Float32Array(counts);
-  return meanWindows(x, B, H, W, w, divisor, outShape(lead, spatial, w.OH, w.OW));
+  return meanWindows(x, B, H, W, w, divisor, outShape(lead, spatial, w.OH, w.OW), null);
 }
 
 /** torch.nn.functional.adaptive_avg_pool1d: outputSize windows that cover the input. */
@@ -518,7 +550,7 @@ export function adaptiveMaxPool2d(
   const o = checkOptions(op, options, ["returnIndices"]);
   const { x, lead, H, W, B } = planes(op, input, 2);
   const { w } = adaptiveWindows(op, 2, H, W, outputSize);
-  const [values, indices] = maxWindows(x, B, H, W, w, outShape(lead, 2, w.OH, w.OW));
+  const [values, indices] = maxWindows(x, B, H, W, w, outShape(lead, 2, w.OH, w.OW), null);
   return o.returnIndices ? valuesIndices(values, indices) : values;
 }
 

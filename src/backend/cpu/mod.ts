@@ -28,6 +28,7 @@ import { softmaxRows } from "./softmax.ts";
 import { indexWriteInto, type IndexWriteOp, type WriteMode } from "./scatter.ts";
 import { sortRows } from "./sort.ts";
 import { col2imCpu, im2colCpu } from "./conv.ts";
+import { maxPool2dCpu, sumPool2dCpu } from "./pooling.ts";
 import { MATH_BINARY, MATH_BINARY_INT, MATH_UNARY, MATH_UNARY_F32 } from "./math.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
@@ -215,6 +216,8 @@ export const cpuBackend: Backend = {
 
   im2col: (x: View, g: ConvGeometry): TypedArray => im2colCpu(x, g),
   col2im: (cols: View, g: ConvGeometry): TypedArray => col2imCpu(cols, g),
+  maxPool2d: (x: View, g: ConvGeometry): [TypedArray, Int32Array] => maxPool2dCpu(x, g),
+  sumPool2d: (x: View, g: ConvGeometry): TypedArray => sumPool2dCpu(x, g),
 
   gather(x: View, dim: number, index: View): TypedArray {
     const out = typedArrayFor(x.dtype, numelOf(index.shape));
