@@ -17,3 +17,13 @@ export {
 export { heatmap, heatmapAsync, type HeatmapOptions } from "./heatmap.ts";
 export { type Colormap, COLORMAPS } from "./colormap.ts";
 export { PngImage } from "./png.ts";
+export {
+  type FeatureMapLayer,
+  FeatureMaps,
+  featureMaps,
+  featureMapsAsync,
+  type FeatureMapsOptions,
+  filters,
+  filtersAsync,
+  type FiltersOptions,
+} from "./feature_maps.ts";
