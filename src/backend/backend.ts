@@ -178,6 +178,14 @@ export interface Backend {
   /** col2im, im2col's adjoint: cols [N, C·kh·kw, oh·ow] summed back into [N, C, H, W]. */
   col2im(cols: View, g: ConvGeometry): Storage;
   /**
+   * Max pooling of a contiguous float [B, H, W] view over g's windows (g.channels is 1,
+   * g.blocks the output size): values [B, oh, ow] and, int32, each window's argmax as a flat
+   * position in its H×W plane. Ties go to the first maximum in window order; NaN wins.
+   */
+  maxPool2d(x: View, g: ConvGeometry): [values: Storage, indices: Storage];
+  /** The window sums of a contiguous float [B, H, W] view (padding counts 0): [B, oh, ow]. */
+  sumPool2d(x: View, g: ConvGeometry): Storage;
+  /**
    * Optional fused Adam/AdamW update, in place on contiguous param, expAvg and expAvgSq
    * (grad contiguous too): one pass instead of a dozen tensor ops. Optimizers fall back to
    * tensor ops where a backend lacks it.

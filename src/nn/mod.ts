@@ -71,3 +71,14 @@ export {
 } from "./loss.ts";
 export * as functional from "./functional/mod.ts";
 export * as init from "./init.ts";
+export {
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  MaxPool1d,
+  MaxPool2d,
+  MaxUnpool2d,
+  type PoolResult,
+} from "./pool.ts";

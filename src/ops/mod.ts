@@ -136,6 +136,22 @@ export {
 export * from "./math.ts";
 export { isfinite, isinf, isnan, nanToNum, type NanToNumOptions, signbit } from "./classify.ts";
 export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  type AdaptiveMaxPoolOptions,
+  avgPool1d,
+  avgPool2d,
+  type AvgPoolOptions,
+  type KernelArg,
+  maxPool1d,
+  maxPool2d,
+  type MaxPoolOptions,
+  maxUnpool2d,
+  type MaxUnpoolOptions,
+  type PoolSize,
+} from "./pool.ts";
+export {
   conv1d,
   conv2d,
   type ConvOptions,

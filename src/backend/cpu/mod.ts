@@ -29,6 +29,7 @@ import { indexWriteInto, type IndexWriteOp, type WriteMode } from "./scatter.ts"
 import { sortRows } from "./sort.ts";
 import { col2imCpu, im2colCpu } from "./conv.ts";
 import { conv2dStride1, conv2dWeightGradStride1 } from "./conv_stride1.ts";
+import { maxPool2dCpu, sumPool2dCpu } from "./pooling.ts";
 import { MATH_BINARY, MATH_BINARY_INT, MATH_UNARY, MATH_UNARY_F32 } from "./math.ts";
 
 // erf has no Math builtin, so it is mapped by a function after a plain copy (see unary()).
@@ -220,6 +221,8 @@ export const cpuBackend: Backend = {
     conv2dStride1(x, w, bias, g, groups),
   conv2dWeightGrad: (x: View, gy: View, g: ConvGeometry, groups: number): TypedArray =>
     conv2dWeightGradStride1(x, gy, g, groups),
+  maxPool2d: (x: View, g: ConvGeometry): [TypedArray, Int32Array] => maxPool2dCpu(x, g),
+  sumPool2d: (x: View, g: ConvGeometry): TypedArray => sumPool2dCpu(x, g),
 
   gather(x: View, dim: number, index: View): TypedArray {
     const out = typedArrayFor(x.dtype, numelOf(index.shape));

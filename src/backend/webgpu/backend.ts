@@ -24,6 +24,7 @@ import { randomKernel } from "./random.ts";
 import { crossEntropyKernel } from "./loss.ts";
 import { sortKernel } from "./sort.ts";
 import { col2imKernel, im2colKernel } from "./conv.ts";
+import { maxPool2dKernel, sumPool2dKernel } from "./pooling.ts";
 import { wgslType } from "./wgsl.ts";
 
 /** Host data in the GPU's 4-byte layout for `dtype` (bools become 0/1 words). */
@@ -120,6 +121,8 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     assign: (dst: View, src: View) => assignKernel(rt, dst, src),
     im2col: (x: View, g: ConvGeometry) => im2colKernel(rt, x, g),
     col2im: (cols: View, g: ConvGeometry) => col2imKernel(rt, cols, g),
+    maxPool2d: (x: View, g: ConvGeometry) => maxPool2dKernel(rt, x, g),
+    sumPool2d: (x: View, g: ConvGeometry) => sumPool2dKernel(rt, x, g),
     adamStep: (p: View, grad: View, m: View, v: View, h: AdamHyper) =>
       adamKernel(rt, p, grad, m, v, h),
     sgdStep: (p: View, grad: View, buf: View | null, h: SgdHyper) => sgdKernel(rt, p, grad, buf, h),

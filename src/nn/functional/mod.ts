@@ -61,6 +61,7 @@ export {
   type NLLLossOptions,
   type Reduction,
 } from "./loss.ts";
+export * from "./pool.ts";
 export {
   conv1d,
   conv2d,
