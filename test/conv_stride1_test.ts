@@ -19,6 +19,7 @@ import {
   unfold,
 } from "gradiente";
 import { resetBlas } from "../src/backend/cpu/blas.ts";
+import { setConvChunk } from "../src/backend/cpu/conv_stride1.ts";
 import { checkGrad, gradInputs } from "./grad_helpers.ts";
 
 interface Case {
@@ -115,6 +116,18 @@ Deno.test("stride-1 conv2d equals pad + unfold + matmul, values and gradients (f
 
 Deno.test("stride-1 conv2d equals pad + unfold + matmul in float32", () => {
   compareAll("float32", 1e-4);
+});
+
+Deno.test("stride-1 conv2d in chunks of samples, the last one partial", () => {
+  // About two samples of the first case per GEMM: 3 samples = a chunk of 2, then 1.
+  const old = setConvChunk(2 * (4 * 9 + 5) * 7 * 8 + 10);
+  try {
+    compareAll("float64", 1e-10);
+    setConvChunk(1);
+    compareAll("float64", 1e-10);
+  } finally {
+    setConvChunk(old);
+  }
 });
 
 Deno.test("stride-1 conv2d without BLAS: the WASM kernel, and the JS kernel", () => {

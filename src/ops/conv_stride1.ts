@@ -77,13 +77,17 @@ export function conv2dStride1(
     out,
     "ConvolutionBackward0",
     bc ? [xc, wc, bc] : [xc, wc],
-    (gy, [xs, ws]) => [
-      needX
-        ? conv2dStride1(gy, flipTransposed(ws, groups), null, inputGeometry(g, O), groups)
-        : null,
-      needW ? weightGrad(xs, gy, g, groups) : null,
-      ...(bc ? [sum(gy, [0, 2, 3])] : []),
-    ],
+    (gy, [xs, ws]) => {
+      // Once for both kernels: a broadcast gradient (that of a sum) is materialised here.
+      const gc = contiguous(gy);
+      return [
+        needX
+          ? conv2dStride1(gc, flipTransposed(ws, groups), null, inputGeometry(g, O), groups)
+          : null,
+        needW ? weightGrad(xs, gc, g, groups) : null,
+        ...(bc ? [sum(gc, [0, 2, 3])] : []),
+      ];
+    },
     [xc, wc],
   );
 }

@@ -156,19 +156,46 @@ function paddedSample(
   return [out, 0];
 }
 
-/** The wide column matrix of one sample: row (c, ki, kj) is a run of Q from channel c. */
-function wideCols(src: TypedArray, off: number, gr: Grid, cols: TypedArray): void {
+/**
+ * The wide column matrix of one sample into columns [col0, col0 + Q) of `cols` (row stride
+ * ld): row (c, ki, kj) is one run of Q from padded channel c.
+ */
+function wideCols(
+  src: TypedArray,
+  off: number,
+  gr: Grid,
+  cols: TypedArray,
+  ld: number,
+  col0: number,
+): void {
   const { C, kh, kw, dh, dw, P, Wp, Q } = gr;
-  let row = 0;
+  let row = col0;
   for (let c = 0; c < C; c++) {
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
         const s = off + c * P + ki * dh * Wp + kj * dw;
         cols.set(src.subarray(s, s + Q) as never, row);
-        row += Q;
+        row += ld;
       }
     }
   }
+}
+
+/**
+ * Samples per GEMM where the output must be compacted anyway: side by side in the wide
+ * matrices, a few samples make one larger GEMM (fewer BLAS calls and thread hand-offs: 15-25%
+ * faster on 28×28 layers), with the scratch kept to about `chunk` elements.
+ */
+let chunk = 4 << 20;
+function samplesPerGemm(N: number, perSample: number): number {
+  return Math.max(1, Math.min(N, Math.floor(chunk / Math.max(perSample, 1))));
+}
+
+/** @internal Sets the chunk size (elements) and returns the old one: tests force partial chunks. */
+export function setConvChunk(elements: number): number {
+  const old = chunk;
+  chunk = elements;
+  return old;
 }
 
 /** A zeroed scratch image for padding (its border stays zero: every sample writes the same inside). */
@@ -198,45 +225,73 @@ export function conv2dStride1(
   const Cg = C / groups, Og = O / groups, Kg = Cg * kh * kw;
   const out = typedArrayFor(x.dtype, N * O * oh * ow);
   if (N === 0 || O === 0) return out;
-  const direct = ow === Wp; // the wide grid is the output's: GEMM straight into it
   const pad = gr.noPad ? scratch(X, 0, C * gr.P + gr.extra) : padScratch(X, gr);
-  const cols = scratch(X, 1, C * kh * kw * Q);
-  const wide = direct ? null : scratch(X, 2, O * Q);
-  for (let n = 0; n < N; n++) {
-    const [src, off] = paddedSample(X, x.offset, n, gr, pad);
+  const rows = C * kh * kw;
+  if (ow === Wp) {
+    // The wide grid is the output's: each sample's GEMM goes straight into it, the bias
+    // written first and accumulated onto.
+    const cols = scratch(X, 1, rows * Q);
     const one = kh === 1 && kw === 1; // a 1×1 kernel's columns are the padded planes themselves
-    if (!one) wideCols(src, off, gr, cols);
-    const B = one ? src : cols, B0 = one ? off : 0;
-    const dst = wide ?? out, d0 = wide ? 0 : n * O * Q;
-    if (direct && Bs) {
-      for (let o = 0; o < O; o++) out.fill(Bs[bOff + o], d0 + o * Q, d0 + (o + 1) * Q);
+    for (let n = 0; n < N; n++) {
+      const [src, off] = paddedSample(X, x.offset, n, gr, pad);
+      if (!one) wideCols(src, off, gr, cols, Q, 0);
+      const B = one ? src : cols, B0 = one ? off : 0, d0 = n * O * Q;
+      if (Bs) { for (let o = 0; o < O; o++) out.fill(Bs[bOff + o], d0 + o * Q, d0 + (o + 1) * Q); }
+      for (let gi = 0; gi < groups; gi++) {
+        gemm(
+          false,
+          false,
+          Og,
+          Q,
+          Kg,
+          Wt,
+          w.offset + gi * Og * Kg,
+          Kg,
+          B,
+          B0 + gi * Kg * Q,
+          Q,
+          Bs ? 1 : 0,
+          out,
+          d0 + gi * Og * Q,
+          Q,
+        );
+      }
     }
-    const beta = direct && Bs ? 1 : 0;
+    return out;
+  }
+  const s = samplesPerGemm(N, (rows + O) * Q), ld = s * Q;
+  const cols = scratch(X, 1, rows * ld), wide = scratch(X, 2, O * ld);
+  for (let n0 = 0; n0 < N; n0 += s) {
+    const sc = Math.min(s, N - n0);
+    for (let j = 0; j < sc; j++) {
+      const [src, off] = paddedSample(X, x.offset, n0 + j, gr, pad);
+      wideCols(src, off, gr, cols, ld, j * Q);
+    }
     for (let gi = 0; gi < groups; gi++) {
       gemm(
         false,
         false,
         Og,
-        Q,
+        sc * Q,
         Kg,
         Wt,
         w.offset + gi * Og * Kg,
         Kg,
-        B,
-        B0 + gi * Kg * Q,
-        Q,
-        beta,
-        dst,
-        d0 + gi * Og * Q,
-        Q,
+        cols,
+        gi * Kg * ld,
+        ld,
+        0,
+        wide,
+        gi * Og * ld,
+        ld,
       );
     }
-    if (wide) {
+    for (let j = 0; j < sc; j++) {
       for (let o = 0; o < O; o++) {
         const bv = Bs ? Bs[bOff + o] : 0;
         for (let y = 0; y < oh; y++) {
-          const s = o * Q + y * Wp, d = ((n * O + o) * oh + y) * ow;
-          for (let i = 0; i < ow; i++) out[d + i] = wide[s + i] + bv;
+          const r = o * ld + j * Q + y * Wp, d = (((n0 + j) * O + o) * oh + y) * ow;
+          for (let i = 0; i < ow; i++) out[d + i] = wide[r + i] + bv;
         }
       }
     }
@@ -283,33 +338,57 @@ function weightGrad(
   const { C, kh, kw, oh, ow, Wp, Q } = gr;
   const Cg = C / groups, Og = O / groups, Kg = Cg * kh * kw, rows = C * kh * kw;
   if (N === 0) return;
-  const direct = ow === Wp;
   const pad = gr.noPad ? scratch(X, 0, C * gr.P + gr.extra) : padScratch(X, gr);
-  const cols = scratch(X, 1, rows * Q);
-  let wide: TypedArray | null = null;
-  if (!direct) {
-    wide = scratch(X, 2, O * Q);
-    wide.fill(0, 0, O * Q); // its extra columns stay zero: each sample writes the same inside
-  }
-  for (let n = 0; n < N; n++) {
-    const [src, off] = paddedSample(X, x.offset, n, gr, pad);
+  if (ow === Wp) {
+    // No thrown-away columns: gy is the wide matrix already.
+    const cols = scratch(X, 1, rows * Q);
     const one = kh === 1 && kw === 1;
-    let B = src, B0 = off;
-    if (!one || clearExtra) {
-      wideCols(src, off, gr, cols);
-      B = cols, B0 = 0;
-      if (clearExtra && !direct) {
-        for (let r = 0; r < rows; r++) {
-          for (let y = 0; y < oh; y++) cols.fill(0, r * Q + y * Wp + ow, r * Q + (y + 1) * Wp);
-        }
+    for (let n = 0; n < N; n++) {
+      const [src, off] = paddedSample(X, x.offset, n, gr, pad);
+      if (!one) wideCols(src, off, gr, cols, Q, 0);
+      const B = one ? src : cols, B0 = one ? off : 0, A0 = gy.offset + n * O * Q;
+      for (let gi = 0; gi < groups; gi++) {
+        gemm(
+          false,
+          true,
+          Og,
+          Kg,
+          Q,
+          G,
+          A0 + gi * Og * Q,
+          Q,
+          B,
+          B0 + gi * Kg * Q,
+          Q,
+          1,
+          out,
+          gi * Og * Kg,
+          Kg,
+        );
       }
     }
-    let A = G, A0 = gy.offset + n * O * oh * ow;
-    if (wide) {
-      for (let o = 0; o < O; o++) {
-        for (let y = 0; y < oh; y++) copyRun(G, A0 + (o * oh + y) * ow, wide, o * Q + y * Wp, ow);
+    return;
+  }
+  const s = samplesPerGemm(N, (rows + O) * Q), ld = s * Q;
+  const cols = scratch(X, 1, rows * ld), wide = scratch(X, 2, O * ld);
+  wide.fill(0, 0, O * ld); // its extra columns stay zero: every chunk writes the same inside
+  for (let n0 = 0; n0 < N; n0 += s) {
+    const sc = Math.min(s, N - n0);
+    for (let j = 0; j < sc; j++) {
+      const [src, off] = paddedSample(X, x.offset, n0 + j, gr, pad);
+      wideCols(src, off, gr, cols, ld, j * Q);
+      if (clearExtra) {
+        for (let r = 0; r < rows; r++) {
+          const b = r * ld + j * Q;
+          for (let y = 0; y < oh; y++) cols.fill(0, b + y * Wp + ow, b + (y + 1) * Wp);
+        }
       }
-      A = wide, A0 = 0;
+      const g0 = gy.offset + (n0 + j) * O * oh * ow;
+      for (let o = 0; o < O; o++) {
+        for (let y = 0; y < oh; y++) {
+          copyRun(G, g0 + (o * oh + y) * ow, wide, o * ld + j * Q + y * Wp, ow);
+        }
+      }
     }
     for (let gi = 0; gi < groups; gi++) {
       gemm(
@@ -317,13 +396,13 @@ function weightGrad(
         true,
         Og,
         Kg,
-        Q,
-        A,
-        A0 + gi * Og * Q,
-        Q,
-        B,
-        B0 + gi * Kg * Q,
-        Q,
+        sc * Q,
+        wide,
+        gi * Og * ld,
+        ld,
+        cols,
+        gi * Kg * ld,
+        ld,
         1,
         out,
         gi * Og * Kg,
