@@ -67,7 +67,7 @@ function gridOf(g: ConvGeometry): Grid {
 
 // Scratch kept between calls (never handed to users), per element type and purpose; buffers
 // past KEEP_LIMIT elements are allocated per call so a one-off huge layer does not pin memory.
-const KEEP_LIMIT = 4 << 20;
+const KEEP_LIMIT = 2 << 20;
 const kept = new Map<unknown, TypedArray[]>();
 
 function scratch(like: TypedArray, slot: number, n: number): TypedArray {
