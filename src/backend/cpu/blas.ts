@@ -49,6 +49,9 @@ interface Blas {
   path: string;
   /** What tuneMalloc() did: BLAS is fast enough that fresh output pages dominate otherwise. */
   malloc: string;
+  /** OpenBLAS's thread count controls, where the library has them. */
+  setThreads?: (n: number) => void;
+  getThreads?: () => number;
 }
 
 let blas: Blas | null | undefined;
@@ -78,6 +81,8 @@ function load(): Blas | null {
             result: "void",
           },
           openblas_get_corename: { parameters: [], result: "pointer", optional: true },
+          openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
+          openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
         }));
       const named = lib.symbols.openblas_get_corename;
       const kernels = named ? ` (OpenBLAS ${D.UnsafePointerView.getCString(named())} kernels)` : "";
@@ -88,6 +93,8 @@ function load(): Blas | null {
         dgemm: lib.symbols.cblas_dgemm,
         path: path + kernels,
         malloc,
+        setThreads: lib.symbols.openblas_set_num_threads ?? undefined,
+        getThreads: lib.symbols.openblas_get_num_threads ?? undefined,
       };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
@@ -248,4 +255,23 @@ export function blasGemm(
     Math.max(ldc, 1),
   );
   return true;
+}
+
+/**
+ * Runs fn with OpenBLAS on one thread, for a run of small GEMMs: OpenBLAS threads anything
+ * over 2^18 multiply-adds, and handing a 10 MFLOP GEMM to a second thread costs more than it
+ * saves, many times more when the cores are shared (LeNet's conv layers ran 5-8× slower on
+ * two threads than on one on a loaded 2-core machine). Other libraries: fn as is.
+ */
+export function blasSingleThreaded<T>(fn: () => T): T {
+  const lib = getBlas();
+  if (!lib?.setThreads || !lib.getThreads) return fn();
+  const before = lib.getThreads();
+  if (before <= 1) return fn();
+  lib.setThreads(1);
+  try {
+    return fn();
+  } finally {
+    lib.setThreads(before);
+  }
 }

@@ -12,7 +12,7 @@ import type { ConvGeometry, View } from "../backend.ts";
 import type { TypedArray } from "../../core/dtype.ts";
 import { typedArrayFor } from "../../core/dtype.ts";
 import type { Operand } from "./codegen.ts";
-import { blasGemm } from "./blas.ts";
+import { blasGemm, blasSingleThreaded } from "./blas.ts";
 import { matmulInto } from "./matmul.ts";
 
 interface Grid {
@@ -224,6 +224,30 @@ export function conv2dStride1(
   g: ConvGeometry,
   groups: number,
 ): TypedArray {
+  const gr = gridOf(g), N = x.shape[0], O = w.shape[0];
+  const work = N * O * (gr.C / groups) * gr.kh * gr.kw * gr.Q;
+  const run = () => forward(x, w, bias, g, groups);
+  return small(work, N, gr, O) ? blasSingleThreaded(run) : run();
+}
+
+/**
+ * Whether the GEMMs are small enough to run on one BLAS thread: under SMALL_GEMM multiply-adds
+ * per call (one sample per call where the output is written directly, else a chunk).
+ */
+const SMALL_GEMM = 1 << 24;
+function small(total: number, N: number, gr: Grid, O: number): boolean {
+  const rows = total / Math.max(N, 1);
+  const perCall = gr.ow === gr.Wp ? 1 : samplesPerGemm(N, (gr.C * gr.kh * gr.kw + O) * gr.Q);
+  return rows * perCall < SMALL_GEMM;
+}
+
+function forward(
+  x: View,
+  w: View,
+  bias: View | null,
+  g: ConvGeometry,
+  groups: number,
+): TypedArray {
   const X = x.storage as TypedArray, Wt = w.storage as TypedArray;
   const Bs = bias ? bias.storage as TypedArray : null, bOff = bias ? bias.offset : 0;
   const gr = gridOf(g);
@@ -316,8 +340,15 @@ export function conv2dWeightGradStride1(
   groups: number,
 ): TypedArray {
   const gr = gridOf(g);
-  const O = gy.shape[1], Kg = (gr.C / groups) * gr.kh * gr.kw;
+  const N = x.shape[0], O = gy.shape[1], Kg = (gr.C / groups) * gr.kh * gr.kw;
   const out = typedArrayFor(x.dtype, O * Kg);
+  if (small(N * O * Kg * gr.Q, N, gr, O)) {
+    blasSingleThreaded(() => weightGradChecked(x, gy, gr, groups, out));
+  } else weightGradChecked(x, gy, gr, groups, out);
+  return out;
+}
+
+function weightGradChecked(x: View, gy: View, gr: Grid, groups: number, out: TypedArray): void {
   weightGrad(x, gy, gr, groups, out, false);
   // The thrown-away columns multiply zeros of gy with real pixels: an inf or NaN there would
   // leak into entries PyTorch keeps finite, so a non-finite result is redone without them.
@@ -328,7 +359,6 @@ export function conv2dWeightGradStride1(
       break;
     }
   }
-  return out;
 }
 
 function weightGrad(
