@@ -707,3 +707,34 @@ Deno.test("a view taken before a recorded in-place write refuses to take part in
   noGrad(() => y.at(0).set_(1));
   assert.equal(yv.sum().item(), 1);
 });
+
+Deno.test("grad mode: `using noGrad()` blocks interleaved across awaits restore grad mode", async () => {
+  const tick = () => new Promise((r) => setTimeout(r, 1));
+  const holder = async (waits: number) => {
+    using _ = noGrad();
+    for (let i = 0; i < waits; i++) await tick();
+    assert.equal(isGradEnabled(), false, "inside its block");
+  };
+  // A enters, B enters, A leaves first, then B: restoring "the previous mode" would leave
+  // grad mode off for good here.
+  await Promise.all([holder(1), holder(3)]);
+  assert.equal(isGradEnabled(), true);
+  // Nested enableGrad inside noGrad, disposed out of order, still ends with grad on.
+  const off = noGrad();
+  const on = enableGrad();
+  assert.equal(isGradEnabled(), true);
+  off[Symbol.dispose]();
+  assert.equal(isGradEnabled(), true, "the newest live setting (enableGrad) rules");
+  on[Symbol.dispose]();
+  on[Symbol.dispose](); // idempotent
+  assert.equal(isGradEnabled(), true);
+  const x = tensor([1, 2], { requiresGrad: true });
+  x.mul(3).sum().backward();
+  assert.deepEqual(x.grad?.toArray(), [3, 3]);
+});
+
+Deno.test("backward's error mentions grad mode when it is off", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  using _ = noGrad();
+  assert.throws(() => x.mul(2).sum().backward(), /Grad mode is off right now/);
+});

@@ -5,7 +5,7 @@
  * requested inputs (autograd.grad).
  */
 import { AccumulateGrad, type Node } from "./node.ts";
-import { setGradEnabled } from "./grad_mode.ts";
+import { isGradEnabled, setGradEnabled } from "./grad_mode.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { sameShape, shapeStr } from "../core/shape.ts";
 
@@ -24,7 +24,9 @@ function rootNode(t: Tensor, op: string, i: number): Node {
         shapeStr(t.shape)
       }) does not require grad and does not have a gradFn. ` +
         "Create the inputs with { requiresGrad: true } (or call requiresGrad_()) and compute " +
-        "the output outside noGrad().",
+        "the output outside noGrad()." +
+        (isGradEnabled() ? "" : " Grad mode is off right now (isGradEnabled() is false): " +
+          "this code runs inside noGrad(), or a `using _ = noGrad()` block is still open."),
     );
   }
   return t._gradEdge();

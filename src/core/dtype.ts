@@ -52,6 +52,39 @@ const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1
 export function typedArrayFor(dtype: DType, length: number): TypedArray {
   const bytes = length * BYTES[dtype];
   if (bytes > 0 && bytes <= SMALL_BYTES) return smallArray(dtype, length, bytes);
+  try {
+    return largeArray(dtype, length);
+  } catch (e) {
+    throw new AllocationError(dtype, length, e);
+  }
+}
+
+/**
+ * Memory for a tensor could not be had (JS caps a typed array near 2³² elements, and the
+ * machine may have less). Creation functions and ops catch it to add their name and shape.
+ */
+export class AllocationError extends RangeError {
+  constructor(readonly dtype: DType, readonly length: number, cause?: unknown, prefix = "") {
+    super(
+      `${prefix}cannot allocate ${length} ${dtype} elements (${
+        formatBytes(length * BYTES[dtype])
+      }). ` +
+        "Use a smaller shape or a smaller batch" +
+        (dtype === "float64" ? ", or float32 instead of float64." : "."),
+      { cause },
+    );
+    this.name = "AllocationError";
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  return `${i === 0 ? n : n.toPrecision(3)} ${units[i]}`;
+}
+
+function largeArray(dtype: DType, length: number): TypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(length);
@@ -151,4 +184,14 @@ export function scanOutDtype(
   x: DType,
 ): DType {
   return op === "cummax" || op === "cummin" || x === "bool" ? "int32" : x;
+}
+
+/** Runs fn; an AllocationError from it is rethrown naming `op` and what it was making. */
+export function allocating<T>(op: string, what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof AllocationError)) throw e;
+    throw new AllocationError(e.dtype, e.length, e, `${op}: ${what}: `);
+  }
 }

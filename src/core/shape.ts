@@ -94,6 +94,7 @@ export function normalizeDims(
 
 /** Resolves one -1 entry in a target shape, checking the element count. */
 export function inferShape(op: string, from: Shape, target: readonly number[]): number[] {
+  checkDims(op, target.length);
   const n = numelOf(from);
   let unknown = -1;
   let known = 1;
@@ -129,7 +130,21 @@ export function inferShape(op: string, from: Shape, target: readonly number[]): 
   return out;
 }
 
+/** PyTorch's limit on a tensor's number of dimensions. */
+export const MAX_DIMS = 64;
+
+/** Throws when a shape has more dims than PyTorch allows (and than our loops are sized for). */
+export function checkDims(op: string, ndim: number): void {
+  if (ndim > MAX_DIMS) {
+    throw new Error(
+      `${op}: a tensor can have at most ${MAX_DIMS} dimensions (as in PyTorch), got ${ndim}. ` +
+        "Merge dims with reshape or flatten.",
+    );
+  }
+}
+
 export function checkShape(op: string, shape: readonly number[]): number[] {
+  checkDims(op, shape.length);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new Error(`${op}: sizes must be non-negative integers, got [${shape.join(", ")}].`);

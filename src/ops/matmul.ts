@@ -10,7 +10,7 @@ import { sumTo } from "./reduce.ts";
 import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
 import { assignInPlace } from "./inplace.ts";
 import { mul } from "./binary.ts";
-import { arithmeticType } from "../core/dtype.ts";
+import { allocating, arithmeticType } from "../core/dtype.ts";
 import { checkOptions } from "../core/options.ts";
 
 function dims(t: Tensor): string {
@@ -138,6 +138,14 @@ function copyInto(out: Tensor, result: Tensor): Tensor {
 export function matmul(a: TensorLike, b: TensorLike, opts?: MatmulOptions): Tensor {
   checkOptions("matmul", opts, ["out"]);
   const [x, y] = promoted("matmul", a, b);
+  return allocating(
+    "matmul",
+    `${shapeStr(x.shape)} @ ${shapeStr(y.shape)}`,
+    () => matmulOf(x, y, opts),
+  );
+}
+
+function matmulOf(x: Tensor, y: Tensor, opts?: MatmulOptions): Tensor {
   const into = opts?.out;
   if (into && isGradEnabled() && (x.requiresGrad || y.requiresGrad || into.requiresGrad)) {
     throw new Error(

@@ -58,7 +58,23 @@ export function asTensor(x: TensorLike, like?: Tensor, dtype?: DType): Tensor {
  * Converts both operands of a binary op. A JS number is a "weak" scalar (it takes the other
  * operand's dtype unless it needs a float), as Python scalars are in PyTorch.
  */
+/** Throws, naming the op, for an argument that is no tensor, number, boolean or array. */
+function checkOperand(op: string, v: unknown): void {
+  const t = typeof v;
+  if (t === "number" || t === "boolean" || v instanceof Tensor) return;
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) return;
+  throw new TypeError(
+    `${op}: expected a tensor, a number, a boolean or a (nested) array, got ${
+      v === null ? "null" : t === "string" ? `the string '${v}'` : t
+    }.` + (t === "string" ? " Convert it with Number(...) first." : ""),
+  );
+}
+
 export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) {
+    checkOperand(op, a);
+    checkOperand(op, b);
+  }
   if (a instanceof Tensor && b instanceof Tensor) {
     if (a.device !== b.device) {
       throw new Error(

@@ -121,6 +121,13 @@ export function relu(input: TensorLike): Tensor {
 }
 
 export function leakyRelu(input: TensorLike, negativeSlope = 0.01): Tensor {
+  if (typeof negativeSlope !== "number") {
+    throw new TypeError(
+      `leakyRelu: negativeSlope must be a number, got ${typeof negativeSlope} ${
+        String(negativeSlope)
+      }. Pass e.g. leakyRelu(x, 0.01).`,
+    );
+  }
   return floatUnary(
     "leakyRelu",
     input,

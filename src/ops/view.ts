@@ -2,6 +2,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { record } from "../autograd/node.ts";
 import {
+  checkDims,
   contiguousStrides,
   inferShape,
   normalizeDim,
@@ -118,6 +119,14 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   }
   const lead = shape.length - x.ndim;
   const outShape: number[] = [], strides: number[] = [];
+  checkDims("expand", shape.length);
+  const bad = shape.findIndex((s) => !Number.isInteger(s) || s < -1);
+  if (bad >= 0) {
+    throw new Error(
+      `expand: sizes must be integers >= 0 (or -1 to keep a dim), got ${shape[bad]} at ` +
+        `dimension ${bad} of [${shape.join(", ")}].`,
+    );
+  }
   shape.forEach((s, i) => {
     const j = i - lead;
     const have = j >= 0 ? x.shape[j] : 1;

@@ -1,6 +1,7 @@
 /** Creation functions: tensor(), zeros/ones/full/eye/arange/linspace and the random ones. */
 import { Tensor } from "./tensor.ts";
 import {
+  allocating,
   type Device,
   type DType,
   dtypeOfTypedArray,
@@ -62,6 +63,20 @@ function backendFor(op: string, dtype: DType, device: Device): Backend {
   return getBackend(device, op);
 }
 
+/** int32 storage would wrap these silently: PyTorch raises on overflow, so do we. */
+function checkInt32Range(op: string, values: TypedArray): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= -2147483648 && v < 2147483648)) {
+      throw new Error(
+        `${op}: value ${v} (element ${i}) cannot be converted to int32 without overflow; int32 ` +
+          "holds integers from -2147483648 to 2147483647 (and no NaN or infinity). Use a float " +
+          "dtype, or clamp / nanToNum the values first.",
+      );
+    }
+  }
+}
+
 function make(
   op: string,
   values: TypedArray,
@@ -69,6 +84,9 @@ function make(
   opts: CreateOptions,
   dtype: DType,
 ): Tensor {
+  if (dtype === "int32" && !(values instanceof Int32Array) && !(values instanceof Uint8Array)) {
+    checkInt32Range(op, values);
+  }
   const device = opts.device ?? "cpu";
   const backend = backendFor(op, dtype, device);
   const t = new Tensor(backend.fromTypedArray(values, dtype), shape, dtype, device);
@@ -112,7 +130,12 @@ function fullOf(op: string, shape: readonly number[], value: number, opts: Creat
   const dtype = opts.dtype ?? "float32";
   const device = opts.device ?? "cpu";
   const backend = backendFor(op, dtype, device);
-  const t = new Tensor(backend.full(numelOf(shape), value, dtype), shape, dtype, device);
+  const storage = allocating(
+    op,
+    `shape [${shape.join(", ")}]`,
+    () => backend.full(numelOf(shape), value, dtype),
+  );
+  const t = new Tensor(storage, shape, dtype, device);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -167,7 +190,7 @@ export function arange(
     );
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const values = typedArrayFor("float64", n);
+  const values = allocating("arange", `${n} values`, () => typedArrayFor("float64", n));
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
   return make("arange", values, [n], opts, dtype);
@@ -226,7 +249,11 @@ function randomFloat(op: string, args: readonly unknown[], draw: (g: Generator) 
     if (opts.requiresGrad) t.requiresGrad_(true);
     return t;
   }
-  const values = typedArrayFor(dtype, numelOf(shape));
+  const values = allocating(
+    op,
+    `shape [${shape.join(", ")}]`,
+    () => typedArrayFor(dtype, numelOf(shape)),
+  );
   for (let i = 0; i < values.length; i++) values[i] = draw(g);
   if (dtype === "float32") {
     // Rounding to float32 can turn 0.99999999 into 1; keep rand() inside [0, 1).

@@ -8,7 +8,14 @@ import { getBackend } from "../backend/registry.ts";
 import { AccumulateGrad, type Node } from "../autograd/node.ts";
 import { runBackward } from "../autograd/engine.ts";
 import { type Device, type DType, isFloat, type TypedArray } from "../core/dtype.ts";
-import { isContiguousLayout, normalizeDim, numelOf, shapeStr } from "../core/shape.ts";
+import {
+  checkDims,
+  isContiguousLayout,
+  MAX_DIMS,
+  normalizeDim,
+  numelOf,
+  shapeStr,
+} from "../core/shape.ts";
 import { frozen, frozenContiguousStrides } from "../core/intern.ts";
 import { formatTensor } from "./format.ts";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/bundle.ts";
@@ -62,6 +69,9 @@ export class Tensor implements View {
     offset = 0,
     version?: VersionCounter,
   ) {
+    // A backstop for ops that add dims (unsqueeze, index with null, ...): beyond PyTorch's
+    // limit, shape bookkeeping grows quadratically.
+    if (shape.length > MAX_DIMS) checkDims("tensor", shape.length);
     this.storage = storage;
     // Frozen and shared (intern.ts): tiny-tensor ops spend much of their time building tensors.
     this.shape = frozen(shape);
