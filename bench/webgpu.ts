@@ -9,7 +9,8 @@ import { randn } from "gradiente";
 import type { Bench, Row } from "./report.ts";
 import { runDenoScript } from "./subprocess.ts";
 import { mnistRun } from "./mnist_runs.ts";
-import { WEBGPU_CONV, type WebgpuFigures } from "./webgpu_run.ts";
+import type { WebgpuFigures } from "./webgpu_run.ts";
+import { CONV } from "./conv.ts";
 
 function cpuGflops(n: number): number {
   const a = randn(n, n), b = randn(n, n);
@@ -86,7 +87,7 @@ export const webgpuBench: Bench = async ({ quick }) => {
       target: { on: "ours", op: "≥", value: 10_000 },
     });
   } else notes.push("4096² skipped: software adapter (its target is for an H100/H200).");
-  const { c, o, k, h, w } = WEBGPU_CONV;
+  const { c, o, k, h, w } = CONV; // at the webgpu run's own batch
   const convFlops = 3 * 2 * ours.value.conv.batch * o * c * k * k * h * w;
   const convMs = (f: WebgpuFigures) => f.conv.seconds * 1e3;
   const convRatio = tfjs.ok ? ours.value.conv.seconds / tfjs.value.conv.seconds : null;

@@ -18,6 +18,7 @@ import {
   makeMnistModel,
   ORDER_SEED,
 } from "./mnist_setup.ts";
+import { CONV } from "./conv.ts";
 
 export interface WebgpuFigures {
   runner: string;
@@ -34,8 +35,6 @@ const runner = arg("runner", "gradiente");
 const sizes = arg("sizes", "256,512").split(",").map(Number);
 const batches = Number(arg("batches", "50"));
 const convBatch = Number(arg("conv-batch", "8"));
-/** The conv bench's layer (bench/conv.ts) at a batch a software adapter gets through. */
-export const WEBGPU_CONV = { c: 32, o: 64, k: 3, h: 28, w: 28 } as const;
 const CONV_REPS = 3;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const reps = (n: number) => (n >= 2048 ? 3 : n >= 1024 ? 3 : 7);
@@ -105,7 +104,7 @@ async function ours(): Promise<WebgpuFigures> {
 }
 
 async function oursConv(): Promise<number> {
-  const { c, o, k, h, w: wd } = WEBGPU_CONV;
+  const { c, o, k, h, w: wd } = CONV; // bench/conv.ts's layer, at batch convBatch
   manualSeed(0);
   const opts = { device: "webgpu", requiresGrad: true } as const;
   const x = randn([convBatch, c, h, wd], opts), w = randn([o, c, k, k], opts);
@@ -121,7 +120,7 @@ async function oursConv(): Promise<number> {
 
 /** tfjs is channels-last: x [N, H, W, C], filter [k, k, C, O]; "same" is padding 1 at 3×3. */
 async function tfjsConv(): Promise<number> {
-  const { c, o, k, h, w: wd } = WEBGPU_CONV;
+  const { c, o, k, h, w: wd } = CONV; // bench/conv.ts's layer, at batch convBatch
   const x = tf.randomNormal([convBatch, h, wd, c]) as tf.Tensor4D;
   const w = tf.randomNormal([k, k, c, o]) as tf.Tensor4D;
   const b = tf.randomNormal([o]), dy = tf.randomNormal([convBatch, h, wd, o]);
