@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import {
   autograd,
   conv2d,
+  cpuMatmulInfo,
   enableGrad,
   Generator,
   matmul,
@@ -179,4 +180,26 @@ Deno.test("stride-1 conv2d weight gradient keeps PyTorch's finite entries with i
   fa.forEach((v, i) => {
     if (Number.isFinite(v)) assert.ok(Math.abs(v - fe[i]) < 1e-10);
   });
+});
+
+Deno.test("loading BLAS leaves OPENBLAS_CORETYPE as it was (no leak to child processes)", () => {
+  const before = Deno.env.get("OPENBLAS_CORETYPE");
+  try {
+    for (const setting of [undefined, "Haswell"]) {
+      if (setting === undefined) Deno.env.delete("OPENBLAS_CORETYPE");
+      else Deno.env.set("OPENBLAS_CORETYPE", setting);
+      resetBlas();
+      const info = cpuMatmulInfo();
+      assert.equal(Deno.env.get("OPENBLAS_CORETYPE"), setting);
+      if (info.kind === "blas" && setting === undefined) {
+        // Our own setting is named where it was made; a user's one is never overridden.
+        assert.ok(!/OPENBLAS_CORETYPE=Haswell/.test(info.detail));
+      }
+      if (setting === "Haswell") assert.ok(!/CORETYPE=SkylakeX at load/.test(info.detail));
+    }
+  } finally {
+    if (before === undefined) Deno.env.delete("OPENBLAS_CORETYPE");
+    else Deno.env.set("OPENBLAS_CORETYPE", before);
+    resetBlas();
+  }
 });
