@@ -69,6 +69,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   const replies = new Map<number, Record<string, unknown>>();
   // Cells that did not run (the kernel died first) keep the outputs they had.
   const ran = new Set<number>();
+  const interrupted = new Set<number>();
   const streamed = new Map<number, number>();
   const dropped = new Map<number, number>();
   const sinkFor = (i: number) => (name: string, text: string) => {
@@ -86,12 +87,13 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     const c = msg.content as Record<string, unknown>;
     if (msg.header.msg_type === "stream") router.feed(String(c.name), String(c.text));
     const error = asyncError(msg);
-    if (error && ran.has(error.cell)) outputs.push(error.cell, error.output);
+    // Interrupting a cell rejects a promise of Deno's with null: that is not the cell's error.
+    const byInterrupt = error?.reason === "null" && interrupted.has(error.cell);
+    if (error && ran.has(error.cell) && !byInterrupt) outputs.push(error.cell, error.output);
   };
   const onIopub = (i: number) => (msg: Message) => {
     if (msg.header.msg_type !== "stream" && !asyncError(msg)) outputs.handle(i, msg);
   };
-  const ignore = () => {};
   let fatal: Error | null = null;
   let current = -1;
   try {
@@ -100,7 +102,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
       await client.execute(preludeCode(runnable[0].i), {
         timeoutMs,
         silent: true,
-        onIopub: ignore,
+        onIopub: onIopub(runnable[0].i),
       });
     }
     for (const { c, i } of code) {
@@ -126,11 +128,15 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
         });
         replies.set(i, reply);
         if (typeof reply.execution_count === "number") c.execution_count = reply.execution_count;
-        if (timedOut) timeoutError("it was interrupted (interrupt_request)");
+        if (timedOut) {
+          interrupted.add(i);
+          timeoutError("it was interrupted (interrupt_request)");
+        }
         const next = runnable.find((r) => r.i > i)?.i ?? i;
-        await flush(client, router, next, timeoutMs);
+        await flush(client, router, next, timeoutMs, onIopub(i));
       } catch (e) {
         if (e instanceof InterruptFailedError) {
+          interrupted.add(i);
           timeoutError(
             "interrupt_request did not stop it (Deno's kernel interrupts running JavaScript, " +
               "not a pending await), so the kernel was stopped",
@@ -218,6 +224,8 @@ async function flush(
   router: StreamRouter,
   nextCell: number,
   timeoutMs: number,
+  // Deno labels a cell's late messages (a timer's display update) with the latest request.
+  onIopub: (msg: Message) => void,
 ): Promise<void> {
   const marker = FLUSH_PREFIX + crypto.randomUUID();
   const flushed = router.expect(marker);
@@ -237,7 +245,7 @@ async function flush(
       client.execute(flushCode(marker, nextCell), {
         timeoutMs,
         silent: true,
-        onIopub: () => {},
+        onIopub,
       }).then(() => flushed),
       late,
     ]);
@@ -247,7 +255,7 @@ async function flush(
 }
 
 /** The error a prelude listener published (prelude.ts), as an output for its cell. */
-function asyncError(msg: Message): { cell: number; output: Output } | null {
+function asyncError(msg: Message): { cell: number; reason: string; output: Output } | null {
   if (msg.header.msg_type !== "display_data") return null;
   const data = (msg.content.data ?? {}) as Record<string, unknown>;
   const e = data[ASYNC_ERROR_MIME] as Record<string, unknown> | undefined;
@@ -260,6 +268,7 @@ function asyncError(msg: Message): { cell: number; output: Output } | null {
   );
   return {
     cell: Number(e.cell),
+    reason: String(e.evalue),
     output: {
       output_type: "error",
       ename,
