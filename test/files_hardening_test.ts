@@ -301,6 +301,45 @@ Deno.test("plot: the CDN script carries the SRI hash of the pinned npm file", as
   const html = await plot.line([1, 2, 3]).toHTML();
   assert.ok(html.includes(JSON.stringify(PLOTLY_SRI)), "integrity missing from the HTML");
   assert.ok(html.includes("crossOrigin"), html.slice(0, 400));
+  const body = /<script type="text\/javascript">\n([\s\S]*)\n<\/script><\/div>$/.exec(html)![1];
+  // the plain <script> path: the element gets integrity and crossOrigin
+  const added: Record<string, unknown>[] = [];
+  const doc = {
+    getElementById: () => null,
+    createElement: () => ({}),
+    head: { appendChild: (el: Record<string, unknown>) => added.push(el) },
+  };
+  new Function("window", "document", body)({}, doc);
+  assert.equal(added[0].integrity, PLOTLY_SRI);
+  assert.equal(added[0].crossOrigin, "anonymous");
+  // the require.js path: onNodeCreated marks plotly's node only, and runs an earlier hook
+  const earlier: string[] = [];
+  const config: Record<string, unknown> = {
+    onNodeCreated: (_n: unknown, _c: unknown, m: string) => earlier.push(m),
+  };
+  const requirejs = Object.assign((cfg: unknown) => cfg, {
+    s: { contexts: { _: { config } } },
+    config: (cfg: Record<string, unknown>) => Object.assign(config, cfg),
+  });
+  new Function("window", "document", body)({ require: () => {}, requirejs }, doc);
+  const attrs: Record<string, string> = {}, other: Record<string, string> = {};
+  const node = (into: Record<string, string>) => ({
+    setAttribute: (k: string, v: string) => into[k] = v,
+  });
+  const hook = config.onNodeCreated as (n: unknown, c: unknown, m: string) => void;
+  hook(node(attrs), config, "plotly-4.1.2");
+  hook(node(other), config, "jquery");
+  assert.deepEqual(attrs, { integrity: PLOTLY_SRI, crossorigin: "anonymous" });
+  assert.deepEqual(other, {});
+  assert.deepEqual(earlier, ["plotly-4.1.2", "jquery"]);
+  // another URL has no hash unless one is given
+  try {
+    assert.equal(plot.config({ cdnUrl: "https://example.org/plotly.js" }).integrity, null);
+    assert.equal(plot.config({ integrity: "sha384-x" }).integrity, "sha384-x");
+    assert.equal(plot.config({ cdnUrl: plot.PLOTLY_CDN_URL }).integrity, PLOTLY_SRI);
+  } finally {
+    plot.config({ cdnUrl: plot.PLOTLY_CDN_URL });
+  }
 });
 
 // ---- seeded fuzzers --------------------------------------------------------------------------
