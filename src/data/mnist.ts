@@ -280,9 +280,9 @@ export class MNIST extends TensorDataset {
           "\nTo get the data:\n" + ways.map((w) => `  - ${w}`).join("\n"),
       );
     }
-    const [images, labels] = await Promise.all(
-      files.map((f, i) => readResource(name, f, resources[i], verify)),
-    );
+    // In turn, so that a damaged images file is the one reported whatever hashes faster
+    const images = await readResource(name, files[0], resources[0], verify);
+    const labels = await readResource(name, files[1], resources[1], verify);
     return this.fromIdx(images, labels, {
       ...options,
       train,
