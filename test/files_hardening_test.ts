@@ -110,10 +110,11 @@ Deno.test("safetensors: 200k zero-size entries cost a bounded multiple of the fi
   const r = load(bytes);
   const ms = performance.now() - t0;
   assert.equal(Object.keys(r.tensors).length, n);
-  // ~1.4 s and ~1.3 KB per entry (22x the file) before the fix; the 2 shared cores are slow
-  assert.ok(ms < 4000, `${ms.toFixed(0)} ms for ${n} entries`);
-  // more keys than the header's bytes could hold is refused before any parsing
-  throwsWith(() => io.deserialize(bytes.subarray(0, 8 + 10)), "header claims");
+  // a loose bound (shared CI cores): a regression to per-entry typed arrays or quadratic work
+  assert.ok(ms < 15000, `${ms.toFixed(0)} ms for ${n} entries`);
+  // more keys than entries could fill the header's bytes with is refused before JSON.parse
+  const keys = Array.from({ length: 10_000 }, (_, i) => `"${i}":0`).join(",");
+  throwsWith(() => load(stFile(`{${keys}}`)), "10000 keys", "more than its");
 });
 
 // ---- saves leave nothing behind ------------------------------------------------------------

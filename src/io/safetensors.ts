@@ -463,7 +463,7 @@ function parseSpec(name: string, raw: unknown): Spec {
     fail(
       `tensor ${quoteName(name)} has shape ${
         show(shape)
-      }; expected a list of non-negative integers`,
+      }; expected a list of non-negative integers, written as integers (no fraction, exponent or -0)`,
     );
   }
   if (
@@ -473,7 +473,7 @@ function parseSpec(name: string, raw: unknown): Spec {
     fail(
       `tensor ${quoteName(name)} has data_offsets ${
         show(offsets)
-      }; expected [begin, end] with 0 <= begin <= end`,
+      }; expected [begin, end] with 0 <= begin <= end, written as integers`,
     );
   }
   if (shape.length > MAX_DIMS) {
