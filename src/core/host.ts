@@ -98,30 +98,16 @@ function granted(name: "read" | "write" | "run", path?: string): boolean {
 /**
  * Whether process `pid` may be alive: kill(pid, 0) through node:process (Deno and Node), which
  * sends nothing and fails with ESRCH only for a process that does not exist. Deno needs
- * --allow-run for it; without, Linux's /proc answers where it may be read. When nothing can
- * tell, the answer is "alive", so a live writer's file is never removed.
+ * --allow-run for it (and asks for --allow-all to read /proc/<pid>, so that is no way round);
+ * without it the answer is "alive", so a file is only ever removed when its writer is gone.
  */
 async function mayBeAlive(pid: number): Promise<boolean> {
-  if (granted("run")) {
-    try {
-      (await (processModule ??= import("node:process"))).kill(pid, 0);
-      return true;
-    } catch (e) {
-      return (e as { code?: string }).code !== "ESRCH";
-    }
-  }
-  if (!granted("read", "/proc")) return true;
-  const fs = await nodeFs("cleanup");
+  if (!granted("run")) return true;
   try {
-    await fs.stat("/proc/self"); // a /proc to ask at all
-  } catch {
-    return true;
-  }
-  try {
-    await fs.stat(`/proc/${pid}`);
+    (await (processModule ??= import("node:process"))).kill(pid, 0);
     return true;
   } catch (e) {
-    return !isNotFound(e);
+    return (e as { code?: string }).code !== "ESRCH";
   }
 }
 

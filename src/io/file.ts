@@ -27,8 +27,8 @@ function message(e: unknown): string {
  * `safetensors.torch.load_file`). The file is written to a temporary file beside it, synced,
  * then renamed over `path`, so a crash or error never leaves a half-written file. A writer
  * killed mid-save leaves its temp file (`<path>.<pid>.<hex>.part`); the next save or load of
- * `path` removes it once that process is gone (Deno checks with --allow-run, or on Linux by
- * reading /proc). Needs --allow-write (and --allow-read for the rename).
+ * `path` removes it once that process is gone (Deno can tell only with --allow-run; without it
+ * the file stays). Needs --allow-write (and --allow-read for the rename).
  */
 export async function save(
   dict: StateDict,
