@@ -146,7 +146,7 @@ Deno.test("save/load round trip in a temp dir; save replaces atomically and leav
     const before = await Deno.readFile(path);
     await rejectsWith(
       () => io.save({ w: [1, 2] as unknown as Tensor }, path),
-      "'w' is object, not a Tensor",
+      '"w" is object, not a Tensor',
     );
     assert.deepEqual(await Deno.readFile(path), before);
     await rejectsWith(
@@ -209,7 +209,7 @@ Deno.test("deserialize: truncated, malformed and hostile data raise clear errors
   bad(notUtf8, "not valid UTF-8");
   bad(raw('{"x": {"dtype": "F32",'), "not valid JSON");
   bad(raw("[1, 2, 3]"), "does not start with '{'");
-  bad(raw({ x: 3 }), "entry 'x' is not an object");
+  bad(raw({ x: 3 }), 'entry "x" is not an object');
   bad(
     raw({ x: { dtype: "Q7", shape: [2], data_offsets: [0, 8] } }, eight),
     'dtype "Q7"',
@@ -248,7 +248,7 @@ Deno.test("deserialize: truncated, malformed and hostile data raise clear errors
     "trailing bytes",
     "cover 4",
   );
-  bad(raw({ __metadata__: { a: 1 } }), "'__metadata__' value 'a'", "not a string");
+  bad(raw({ __metadata__: { a: 1 } }), "'__metadata__' value \"a\"", "not a string");
   bad(raw({ __metadata__: ["a"] }), "'__metadata__' must be an object");
   const big = new Uint8Array(8);
   new DataView(big.buffer).setBigInt64(0, 2n ** 40n, true);
@@ -288,13 +288,13 @@ Deno.test("serialize: clear errors for bad state dicts and metadata", () => {
   throwsWith(
     () => io.serialize({ w: 3 as unknown as Tensor }),
     "serialize:",
-    "'w' is number, not a Tensor",
+    '"w" is number, not a Tensor',
   );
   throwsWith(() => io.serialize({ __metadata__: tensor([1]) }), "'__metadata__' is reserved");
   throwsWith(
     () => io.serialize({ w: tensor([1]) }, { epoch: 3 as unknown as string }),
     "metadata values must be strings",
-    "'epoch' is number",
+    '"epoch" is number',
   );
   throwsWith(() => io.serialize(null as unknown as Record<string, Tensor>), "expected an object");
 });

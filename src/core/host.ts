@@ -7,11 +7,13 @@ type Fs = typeof import("node:fs/promises");
 type Path = typeof import("node:path");
 type Crypto = typeof import("node:crypto");
 type Url = typeof import("node:url");
+type Process = typeof import("node:process");
 
 let fsModule: Promise<Fs> | undefined;
 let pathModule: Promise<Path> | undefined;
 let cryptoModule: Promise<Crypto> | undefined;
 let urlModule: Promise<Url> | undefined;
+let processModule: Promise<Process> | undefined;
 
 /** An environment variable, or undefined when unset or when reading it is not permitted. */
 export function env(name: string): string | undefined {
@@ -74,10 +76,83 @@ export async function isFile(op: string, file: string): Promise<boolean> {
   }
 }
 
+interface DenoPermissions {
+  permissions: { querySync(d: { name: string; path?: string }): { state: string } };
+}
+
+/**
+ * Whether Deno already grants a permission (true outside Deno). Asked before touching
+ * anything optional, so that a best-effort cleanup never prompts nor fails a save or load.
+ */
+function granted(name: "read" | "write" | "run", path?: string): boolean {
+  const deno = (globalThis as { Deno?: DenoPermissions }).Deno;
+  if (!deno) return true;
+  try {
+    return deno.permissions.querySync(path === undefined ? { name } : { name, path }).state ===
+      "granted";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether process `pid` may be alive: kill(pid, 0) through node:process (Deno and Node), which
+ * sends nothing and fails with ESRCH only for a process that does not exist. Deno needs
+ * --allow-run for it (and asks for --allow-all to read /proc/<pid>, so that is no way round);
+ * without it the answer is "alive", so a file is only ever removed when its writer is gone.
+ */
+async function mayBeAlive(pid: number): Promise<boolean> {
+  if (!granted("run")) return true;
+  try {
+    (await (processModule ??= import("node:process"))).kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code !== "ESRCH";
+  }
+}
+
+/** This process's id (0 where there is none, e.g. a browser, which has no files either). */
+async function ownPid(): Promise<number> {
+  try {
+    return (await (processModule ??= import("node:process"))).pid ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The temp files writeFileAtomic makes for `base`: `<base>.<pid>.<hex>.part`. */
+const TEMP_NAME = /^(.*)\.(\d+)\.[0-9a-f]+\.part$/;
+
+/**
+ * Removes the temp files that dead writers of `file` left beside it (a process killed during
+ * writeFileAtomic cannot clean up after itself). Best effort: it never throws, never prompts
+ * for a permission, and leaves the files of live processes (this one included) alone.
+ */
+export async function removeStaleTemps(file: string | URL): Promise<void> {
+  try {
+    const [fs, p] = await Promise.all([nodeFs("cleanup"), nodePath()]);
+    const name = file instanceof URL ? (await nodeUrl()).fileURLToPath(file) : file;
+    const dir = p.dirname(name), base = p.basename(name);
+    if (!granted("read", dir) || !granted("write", dir)) return;
+    const self = await ownPid();
+    for (const entry of await fs.readdir(dir)) {
+      const m = TEMP_NAME.exec(entry);
+      if (!m || m[1] !== base) continue;
+      const pid = Number(m[2]);
+      if (pid === self || await mayBeAlive(pid)) continue;
+      await fs.rm(p.join(dir, entry), { force: true }).catch(() => {});
+    }
+  } catch {
+    // nothing to clean, or no right to: a leftover is never worth failing a save or load over
+  }
+}
+
 /**
  * Writes bytes to a fresh temporary file beside `file`, syncs it, then renames it into place,
  * so a reader never sees a half-written file (a rename within one directory is atomic) and a
- * failure leaves nothing behind. `mkdir` creates the folder first.
+ * failure leaves nothing behind. The temp file is `<file>.<pid>.<random hex>.part`, so that a
+ * later write (or io.load) of the same path can tell a dead writer's leftover from a live
+ * writer's file and remove it (removeStaleTemps). `mkdir` creates the folder first.
  */
 export async function writeFileAtomic(
   op: string,
@@ -91,7 +166,8 @@ export async function writeFileAtomic(
     const name = file instanceof URL ? (await nodeUrl()).fileURLToPath(file) : file;
     await fs.mkdir(p.dirname(name), { recursive: true });
   }
-  const suffix = "." + [...crypto.getRandomValues(new Uint8Array(6))]
+  await removeStaleTemps(file);
+  const suffix = `.${await ownPid()}.` + [...crypto.getRandomValues(new Uint8Array(6))]
     .map((b) => b.toString(16).padStart(2, "0")).join("") +
     ".part";
   const tmp = file instanceof URL ? new URL(file.href + suffix) : file + suffix;

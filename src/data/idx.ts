@@ -102,17 +102,144 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Decompresses gzip bytes with the web-standard DecompressionStream. */
-export async function gunzip(bytes: Uint8Array, source = "gzip data"): Promise<Uint8Array> {
+/** deflate's best ratio is 1032:1, so n bytes of gzip can never inflate to more than this. */
+const maxInflated = (n: number) => 1032 * n;
+
+/** Why inflating stopped early: a message that names the source. */
+class Stop extends Error {}
+
+/**
+ * Collects inflated bytes and stops them as soon as they pass what the IDX header at their
+ * start declares (or, before the header is complete, as soon as it is not an IDX header), so a
+ * gzip bomb costs what its header says and no more. Grows by doubling: memory stays within
+ * twice what was inflated.
+ */
+class IdxSink {
+  buf = new Uint8Array(0);
+  len = 0;
+  #limit: number;
+  #declared = false;
+  constructor(readonly source: string, readonly compressed: number) {
+    this.#limit = maxInflated(compressed);
+  }
+
+  /** Appends a chunk; throws Stop when the data can no longer be a valid IDX file. */
+  push(chunk: Uint8Array): void {
+    const need = this.len + chunk.length;
+    if (need > this.buf.length) {
+      const grown = new Uint8Array(
+        Math.min(Math.max(need, 2 * this.buf.length, 1 << 16), Math.max(need, this.#limit)),
+      );
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
+    }
+    this.buf.set(chunk, this.len);
+    this.len = need;
+    if (!this.#declared) this.#readHeader();
+    if (this.len > this.#limit) {
+      throw new Stop(
+        `${this.source}: too long: the header promises ${this.#limit} bytes (with the header) ` +
+          `but the gzip data inflates to more (stopped at ${this.len}). ${REDOWNLOAD}`,
+      );
+    }
+  }
+
+  #readHeader(): void {
+    const b = this.buf;
+    if (this.len < 4) return;
+    const info = TYPES[b[2]];
+    if (b[0] !== 0 || b[1] !== 0 || !info) {
+      this.#declared = true;
+      this.#limit = 4 + 4 * 255 + 1; // not IDX: parseIdx names the bad magic from what we have
+      return;
+    }
+    const headerSize = 4 + 4 * b[3];
+    if (this.len < headerSize) return;
+    const view = new DataView(b.buffer, b.byteOffset, headerSize);
+    let count = 1;
+    for (let i = 0; i < b[3]; i++) count *= view.getUint32(4 + 4 * i, false);
+    const expected = headerSize + count * info.size;
+    this.#declared = true;
+    if (expected > this.#limit) {
+      throw new Stop(
+        `${this.source}: truncated: the header promises ${expected} bytes of IDX data but ` +
+          `${this.compressed} bytes of gzip can inflate to at most ${this.#limit}. ${REDOWNLOAD}`,
+      );
+    }
+    this.#limit = expected;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+/** Inflates through node:zlib (Deno, Node): it reads every member and ignores trailing zeros. */
+async function inflateZlib(bytes: Uint8Array, sink: IdxSink): Promise<void> {
+  const zlib = await import("node:zlib");
+  await new Promise<void>((resolve, reject) => {
+    const gunzip = zlib.createGunzip({ chunkSize: 1 << 16 });
+    let stop: Stop | undefined;
+    gunzip.on("data", (chunk: Uint8Array) => {
+      if (stop) return;
+      try {
+        sink.push(chunk);
+      } catch (e) {
+        stop = e as Stop;
+        gunzip.destroy();
+        reject(stop);
+      }
+    });
+    gunzip.on("end", () => resolve());
+    gunzip.on("error", (e: Error) => stop ? undefined : reject(e));
+    gunzip.on("close", () => stop ? undefined : resolve());
+    gunzip.end(bytes);
+  });
+}
+
+/** Inflates through the web-standard DecompressionStream (browsers: one gzip member). */
+async function inflateWeb(bytes: Uint8Array, sink: IdxSink): Promise<void> {
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new DecompressionStream("gzip")).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    try {
+      sink.push(value);
+    } catch (e) {
+      await reader.cancel().catch(() => {});
+      throw e;
+    }
+  }
+}
+
+async function hasZlib(): Promise<boolean> {
   try {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
-      .pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    await import("node:zlib");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decompresses gzipped IDX bytes (every member; trailing zero padding is ignored), stopping
+ * as soon as the output exceeds what the IDX header at its start declares.
+ */
+export async function gunzip(bytes: Uint8Array, source = "gzip data"): Promise<Uint8Array> {
+  const sink = new IdxSink(source, bytes.length);
+  try {
+    await ((await hasZlib()) ? inflateZlib(bytes, sink) : inflateWeb(bytes, sink));
   } catch (e) {
+    if (e instanceof Stop) throw new Error(e.message);
+    if (e instanceof RangeError) {
+      throw new Error(`${source}: the IDX data is too big to hold in memory (${e.message}).`);
+    }
     throw new Error(
       `${source}: could not decompress the gzip data (${(e as Error).message}). ${REDOWNLOAD}`,
     );
   }
+  return sink.bytes();
 }
 
 /** Parses IDX bytes, gunzipping them first when they are gzip-compressed. */

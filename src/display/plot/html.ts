@@ -8,6 +8,9 @@
  * - JupyterLab, VS Code, nbconvert's HTML: one <script src> to the official CDN, shared by all
  *   figures of the page through a promise on window (a script inserted from an output runs
  *   asynchronously, so each figure waits for it rather than assuming it ran).
+ * Both CDN paths carry a subresource-integrity hash (PLOTLY_SRI, `crossorigin="anonymous"`),
+ * so the browser runs the script only if it is byte for byte the pinned file; require.js sets
+ * it through its onNodeCreated hook (RequireJS 2.1.20 and later; older ones load without it).
  * - inline mode (`plot.config({ inline: true })` or `{ inline: true }` per figure): the source
  *   of the npm package plotly.js-dist-min, pinned to the same version, embedded in the first
  *   figure of the session and run once per page (a window flag guards it), for offline use.
@@ -24,16 +27,29 @@ export const PLOTLY_VERSION = "4.1.2";
 /** The official CDN build of the pinned version. */
 export const PLOTLY_CDN_URL = `https://cdn.plot.ly/plotly-${PLOTLY_VERSION}.min.js`;
 
+/**
+ * Subresource integrity of PLOTLY_CDN_URL: the SHA-384 of plotly.min.js in the npm package
+ * plotly.js-dist-min@4.1.2, which is the file the CDN serves for that version (a test checks it
+ * against the installed file). The browser refuses the script if the CDN serves anything else.
+ */
+export const PLOTLY_SRI = "sha384-hHv6D3tTUUBpp4tVv6t2Dc3oGuRhphmWOTKUR8jWyN0Pnon1g3iebKCNDNmKmxo8";
+
 export interface PlotConfig {
   /** Embed plotly.js in the notebook (once per session) instead of loading it from the CDN. */
   inline: boolean;
   /** Where to load plotly.js from when not inline (a mirror of the CDN file, say). */
   cdnUrl: string;
+  /**
+   * The subresource-integrity hash the loaded script must match ("sha384-..."), or null for
+   * none: PLOTLY_SRI for the official URL; setting another cdnUrl drops it unless given too.
+   */
+  integrity: string | null;
 }
 
 const state: PlotConfig & { embedded: boolean } = {
   inline: false,
   cdnUrl: PLOTLY_CDN_URL,
+  integrity: PLOTLY_SRI,
   embedded: false,
 };
 
@@ -46,8 +62,12 @@ export function config(options: Partial<PlotConfig> = {}): PlotConfig {
     state.inline = options.inline;
     state.embedded = false;
   }
-  if (options.cdnUrl !== undefined) state.cdnUrl = options.cdnUrl;
-  return { inline: state.inline, cdnUrl: state.cdnUrl };
+  if (options.cdnUrl !== undefined) {
+    state.cdnUrl = options.cdnUrl;
+    state.integrity = options.cdnUrl === PLOTLY_CDN_URL ? PLOTLY_SRI : null;
+  }
+  if (options.integrity !== undefined) state.integrity = options.integrity;
+  return { inline: state.inline, cdnUrl: state.cdnUrl, integrity: state.integrity };
 }
 
 const FLAG = `__gradientePlotly_${PLOTLY_VERSION.replace(/\W/g, "_")}`;
@@ -122,6 +142,7 @@ export async function plotlyHtml(spec: FigureSpec, opts: HtmlOptions): Promise<s
   const script = `(function () {
   var id = ${JSON.stringify(opts.id)}, version = ${JSON.stringify(PLOTLY_VERSION)};
   var url = ${JSON.stringify(state.cdnUrl)}, key = ${JSON.stringify(FLAG)};
+  var sri = ${JSON.stringify(state.integrity)};
   var figure = ${jsonForScript(figure)};
   function draw(Plotly) {
     var el = document.getElementById(id);
@@ -136,7 +157,24 @@ export async function plotlyHtml(spec: FigureSpec, opts: HtmlOptions): Promise<s
     var name = "plotly-" + version, paths = {}, shim = {};
     paths[name] = url.replace(/\\.js$/, "");
     shim[name] = { exports: "Plotly" };
-    window.requirejs.config({ paths: paths, shim: shim });
+    var cfg = { paths: paths, shim: shim };
+    if (sri) {
+      // RequireJS >= 2.1.20 calls onNodeCreated for each script it adds (older ones ignore
+      // it and load without SRI); a hook already set by someone else still runs.
+      var ctx = window.requirejs.s && window.requirejs.s.contexts && window.requirejs.s.contexts._;
+      var prev = ctx && ctx.config && ctx.config.onNodeCreated;
+      if (prev && prev.gradiente) prev = prev.gradiente.prev;
+      var hook = function (node, config, module) {
+        if (module === name) {
+          node.setAttribute("integrity", sri);
+          node.setAttribute("crossorigin", "anonymous");
+        }
+        if (prev) prev.apply(this, arguments);
+      };
+      hook.gradiente = { prev: prev };
+      cfg.onNodeCreated = hook;
+    }
+    window.requirejs.config(cfg);
     window.require([name], function (Plotly) { draw(Plotly || window.Plotly); }, fail);
     return;
   }
@@ -144,6 +182,10 @@ export async function plotlyHtml(spec: FigureSpec, opts: HtmlOptions): Promise<s
     var s = document.createElement("script");
     s.src = url;
     s.charset = "utf-8";
+    if (sri) {
+      s.integrity = sri;
+      s.crossOrigin = "anonymous"; // SRI on a cross-origin script needs a CORS request
+    }
     s.onload = function () { resolve(window.Plotly); };
     s.onerror = function () { delete window[key]; reject(new Error("network")); };
     document.head.appendChild(s);

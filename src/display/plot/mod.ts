@@ -13,7 +13,7 @@
  * @module
  */
 export { Figure, type FigureOptions, PLOTLY_MIME } from "./figure.ts";
-export { config, type PlotConfig, PLOTLY_CDN_URL, PLOTLY_VERSION } from "./html.ts";
+export { config, type PlotConfig, PLOTLY_CDN_URL, PLOTLY_SRI, PLOTLY_VERSION } from "./html.ts";
 export type { Numeric } from "./input.ts";
 export {
   bar,
