@@ -8,6 +8,7 @@ import type {
   ScanOp,
   SgdHyper,
   UnaryOp,
+  ValueRule,
   View,
 } from "../backend.ts";
 import type { DType, TypedArray } from "../../core/dtype.ts";
@@ -96,6 +97,9 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
       if (tmp) rt.dispose(tmp);
       return hostArray(bytes, v.dtype);
     },
+
+    checkValues: (x: View, rule: ValueRule, key: string, message: (v: number) => string) =>
+      rt.check(x, rule, key, message),
 
     unary: (op: UnaryOp, x: View, outDtype: DType, params?: readonly number[]) =>
       unaryKernel(rt, op, x, outDtype, params),

@@ -134,18 +134,15 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
   return internal.to(ops.eq(ops.unsqueeze(idx, -1), arange(n, { device: idx.device })), "int32");
 }
 
-/** Checks integer indices against [0, num) on the CPU, where they can be read synchronously. */
+/** Checks integer indices against [0, num): at once on the CPU, at the next read on WebGPU. */
 function checkIndices(op: string, idx: Tensor, num: number): void {
-  if (!idx._backend.readSync) return;
-  for (const v of idx._values()) {
-    if (v < 0 || v >= num) {
-      throw new Error(
-        `${op}: index ${v} is out of range for ${num} embeddings; indices must be in 0..${
-          num - 1
-        }.`,
-      );
-    }
-  }
+  internal.checkValues(
+    idx,
+    { lo: 0, hi: num - 1 },
+    `${op}:${num}`,
+    (v) =>
+      `${op}: index ${v} is out of range for ${num} embeddings; indices must be in 0..${num - 1}.`,
+  );
 }
 
 /** Rows of weight [num, dim] picked by int32 indices of any shape: output [...indices, dim]. */
