@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  bernoulli,
   floorDivide,
   fmod,
   gather,
@@ -13,6 +14,7 @@ import {
   indexSelect,
   maxUnpool2d,
   nn,
+  normal,
   remainder,
   scatter,
   scatterAdd,
@@ -106,6 +108,8 @@ const CASES: Record<string, (d: Device) => Tensor> = {
     indexCopy(zeros([3, 2], { device: d }), 0, ints([-5], d), floats([[1, 1]], d)),
   "takeAlongDim": (d) => takeAlongDim(floats([[1, 2], [3, 4]], d), ints([[0], [2]], d), 1),
   "takeAlongDim flat": (d) => takeAlongDim(floats([[1, 2], [3, 4]], d), ints([4], d)),
+  "oneHot negative": (d) => F.oneHot(ints([1, -2, 0], d), 3),
+  "oneHot too large": (d) => F.oneHot(ints([[1, 4], [0, 9]], d), 3),
   "maxUnpool2d": (d) =>
     maxUnpool2d(floats([[[[1, 2], [3, 4]]]], d), ints([[[[0, 3], [16, 15]]]], d), 2),
   "remainder by zero": (d) => remainder(ints([5, 6], d), ints([2, 0], d)),
@@ -210,5 +214,16 @@ Deno.test({
     const b = F.binaryCrossEntropy(floats([0, 1, 0.5], "webgpu"), floats([0, 1, 1], "webgpu"));
     assert.ok(Number.isFinite(await b.itemAsync()));
     await webgpu.sync();
+  },
+});
+
+Deno.test({
+  name: "bernoulli's probabilities and normal's std are checked on the device too",
+  ...gpu,
+  fn: async () => {
+    await sameError((d) => bernoulli(floats([0.5, 0.2, 1.5, -1], d)));
+    await sameError((d) => floats([0.5, NaN], d).bernoulli_(floats([0.5, 2], d)));
+    await sameError((d) => normal(floats([0, 0, 0], d), floats([1, -2, 1], d)));
+    await sameError((d) => normal(floats([0, 0], d), floats([1, NaN], d)));
   },
 });

@@ -126,10 +126,15 @@ export interface Backend {
   read(v: View): Promise<TypedArray>;
   /**
    * On devices without readSync: checks every value of `x` against `rule` on the device; a
-   * bad one raises `message(value)` at the next read or sync (the first bad value in queue
-   * order, row-major within a check). `key` identifies the op and the message's parameters.
+   * bad one raises `message(value, its row-major position)` at the next read or sync (the
+   * first bad value in queue order). `key` identifies the op and the message's parameters.
    */
-  checkValues?(x: View, rule: ValueRule, key: string, message: (v: number) => string): void;
+  checkValues?(
+    x: View,
+    rule: ValueRule,
+    key: string,
+    message: (v: number, at: number) => string,
+  ): void;
 
   /** out = op(x) elementwise, written contiguously in `outDtype`. */
   unary(op: UnaryOp, x: View, outDtype: DType, params?: readonly number[]): Storage;

@@ -7,18 +7,20 @@ import type { Tensor } from "../tensor/tensor.ts";
 import { breaks, type ValueRule } from "../backend/messages.ts";
 
 /**
- * Throws `message(v)` for the first value of `t` that breaks `rule`, now on the CPU, at the
+ * Throws `message(v, i)` for the first value of `t` (at row-major position i) that breaks `rule`, now on the CPU, at the
  * next read on WebGPU. `key` names the op and every parameter `message` uses.
  */
 export function checkValues(
   t: Tensor,
   rule: ValueRule,
   key: string,
-  message: (v: number) => string,
+  message: (v: number, at: number) => string,
 ): void {
   const host = t._backend.readSync?.(t);
   if (host) {
-    for (const v of host) if (breaks(rule, v)) throw new Error(message(v));
+    for (let i = 0; i < host.length; i++) {
+      if (breaks(rule, host[i])) throw new Error(message(host[i], i));
+    }
     return;
   }
   t._backend.checkValues?.(t, rule, key, message);

@@ -98,8 +98,12 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
       return hostArray(bytes, v.dtype);
     },
 
-    checkValues: (x: View, rule: ValueRule, key: string, message: (v: number) => string) =>
-      rt.check(x, rule, key, message),
+    checkValues: (
+      x: View,
+      rule: ValueRule,
+      key: string,
+      message: (v: number, at: number) => string,
+    ) => rt.check(x, rule, key, message),
 
     unary: (op: UnaryOp, x: View, outDtype: DType, params?: readonly number[]) =>
       unaryKernel(rt, op, x, outDtype, params),

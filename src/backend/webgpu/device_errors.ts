@@ -16,12 +16,12 @@ import { wgslType, WORKGROUP } from "./wgsl.ts";
 
 /** What a code stands for: the message for the offending value, and how to decode it. */
 interface Entry {
-  message: (v: number) => string;
+  message: (v: number, at: number) => string;
   type: "f32" | "i32";
 }
 
-/** Bytes of the error word: [code, value bits]. */
-export const ERROR_WORD_BYTES = 8;
+/** Bytes of the error word: [code, value bits, row-major position, unused]. */
+export const ERROR_WORD_BYTES = 16;
 
 /** Above this many interned messages the table restarts at the next clean read. */
 const TABLE_LIMIT = 4096;
@@ -73,7 +73,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   let bits = bitcast<u32>(at(i32(f)));
   loop {
     let r = atomicCompareExchangeWeak(&err[0], 0u, u32(prm[2]));
-    if (r.exchanged) { atomicStore(&err[1], bits); break; }
+    if (r.exchanged) { atomicStore(&err[1], bits); atomicStore(&err[2], f); break; }
     if (r.old_value != 0u) { break; }
   }
 }`;
@@ -126,7 +126,7 @@ export class DeviceErrors {
     bufferOf: (v: View) => GPUBuffer,
     rule: ValueRule,
     key: string,
-    message: (v: number) => string,
+    message: (v: number, at: number) => string,
   ): void {
     const n = x.shape.reduce((a, b) => a * b, 1);
     if (n === 0) return;
@@ -155,7 +155,7 @@ export class DeviceErrors {
   }
 
   /**
-   * The Error for a word read back ([code, value bits]), or null when it is clear. `since` is
+   * The Error for a word read back, or null when it is clear. `since` is
    * `recorded` when the word was copied: the table restarts only if no check came after it.
    */
   take(word: ArrayBuffer, since: number): Error | null {
@@ -173,6 +173,6 @@ export class DeviceErrors {
     const value = entry.type === "f32"
       ? new Float32Array(word, 4, 1)[0]
       : new Int32Array(word, 4, 1)[0];
-    return new Error(entry.message(value));
+    return new Error(entry.message(value, new Uint32Array(word, 8, 1)[0]));
   }
 }

@@ -230,7 +230,7 @@ export class GpuRuntime {
    * `message(value)` at the next read (see device_errors.ts); `key` names the op and the
    * parameters the message uses.
    */
-  check(x: View, rule: ValueRule, key: string, message: (v: number) => string): void {
+  check(x: View, rule: ValueRule, key: string, message: (v: number, at: number) => string): void {
     this.#check(key.split(":")[0]);
     this.errors.check(this, x, (v) => viewBuffer(v, key), rule, key, message);
   }
