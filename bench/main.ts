@@ -17,9 +17,11 @@ import {
 } from "./report.ts";
 import { describeMachine, type Machine, machineLines } from "./machine.ts";
 import { matmul } from "./matmul.ts";
+import { conv } from "./conv.ts";
 import { opOverhead } from "./op_overhead.ts";
 import { xorManualLoop } from "./xor_manual_loop.ts";
 import { mnistEpoch } from "./mnist_epoch.ts";
+import { lenetEpoch } from "./lenet_epoch.ts";
 import { memory } from "./memory.ts";
 import { webgpuBench } from "./webgpu.ts";
 
@@ -28,6 +30,8 @@ const BENCHES: Record<string, Bench> = {
   op_overhead: opOverhead,
   xor_manual_loop: xorManualLoop,
   mnist_epoch: mnistEpoch,
+  conv,
+  lenet_epoch: lenetEpoch,
   memory,
   webgpu: webgpuBench,
 };

@@ -1,18 +1,23 @@
 /**
  * Our run of the MNIST epoch, in its own process so its peak RSS and BLAS setting are its own:
  * the notes' model (784-128-64-10, ReLU, LogSoftmax, NLLLoss, Adam lr 0.003, batch 64) trained
- * with DataLoader batches as notebooks/mnist_epoch.ts does.
- * `deno run ... bench/mnist_epoch_ours.ts --order FILE [--batches N|all] [--warmup N]`
+ * with DataLoader batches as notebooks/mnist_epoch.ts does; `--model lenet` trains the
+ * LeNet-5-style CNN of mnist_setup.ts instead, with the same loss, optimizer and batches.
+ * `deno run ... bench/mnist_epoch_ours.ts --order FILE [--model mlp|lenet] [--batches N|all]
+ * [--warmup N]`
  */
-import { cpuMatmulInfo, data, Generator, manualSeed, nn, noGrad, optim } from "gradiente";
+import { cat, cpuMatmulInfo, data, Generator, manualSeed, nn, noGrad, optim } from "gradiente";
 import {
   arg,
   BATCH_SIZE,
   batchCount,
   BATCHES_PER_EPOCH,
   type EpochFigures,
+  EVAL_CHUNK,
   LEARNING_RATE,
+  makeLenetModel,
   makeMnistModel,
+  type ModelName,
   ORDER_SEED,
   peakRssMiB,
   readOrder,
@@ -23,6 +28,8 @@ const train = await data.datasets.MNIST.load({ train: true });
 const test = await data.datasets.MNIST.load({ train: false });
 const batches = batchCount(arg("batches", "all"));
 const warmup = Number(arg("warmup", "10"));
+const modelName = arg("model", "mlp") as ModelName;
+const makeModel = modelName === "lenet" ? makeLenetModel : makeMnistModel;
 const lossFn = new nn.NLLLoss();
 const loader = () =>
   new data.DataLoader(train, {
@@ -41,7 +48,7 @@ if (firstLabels.ne(expected).sum().item() !== 0) {
 
 // Warm-up on a throwaway model, so the JIT has seen every kernel before the timed epoch.
 {
-  const model = makeMnistModel();
+  const model = makeModel();
   const opt = new optim.Adam(model.parameters(), { lr: LEARNING_RATE });
   let i = 0;
   for (const [images, labels] of loader()) {
@@ -53,7 +60,7 @@ if (firstLabels.ne(expected).sum().item() !== 0) {
 }
 
 manualSeed(0);
-const model = makeMnistModel();
+const model = makeModel();
 const opt = new optim.Adam(model.parameters(), { lr: LEARNING_RATE });
 let runningLoss = 0;
 let done = 0;
@@ -69,7 +76,12 @@ for (const [images, labels] of loader()) {
 const seconds = (performance.now() - start) / 1000;
 
 model.eval();
-const predicted = noGrad(() => model.call(test.data).argmax(1));
+// The CNN goes through the test set in chunks (its im2col over all 10k images needs ~1 GB).
+const predicted = noGrad(() =>
+  modelName === "lenet"
+    ? cat(test.data.split(EVAL_CHUNK).map((x) => model.call(x).argmax(1)))
+    : model.call(test.data).argmax(1)
+);
 const accuracy = (predicted.eq(test.targets).sum().item() as number) / test.targets.numel();
 const path = cpuMatmulInfo();
 const figures: EpochFigures = {

@@ -1,13 +1,21 @@
 /**
  * The MNIST epoch runs, each in its own process, shared by mnist_epoch.ts (time) and
- * memory.ts (peak RSS) so that `deno task bench` trains each only once. Every run reads the
- * same batch order from a temp file.
+ * memory.ts (peak RSS) so that `deno task bench` trains each only once, and the LeNet runs of
+ * lenet_epoch.ts. Every run reads the same batch order from a temp file.
  */
 import { data } from "gradiente";
 import { BATCHES_PER_EPOCH, type EpochFigures, epochOrder, writeOrder } from "./mnist_setup.ts";
 import { type Outcome, runDenoScript, runPythonPeer } from "./subprocess.ts";
 
-export type RunName = "ours" | "oursNoBlas" | "torch" | "tfjsWasm" | "tfjsCpu";
+export type RunName =
+  | "ours"
+  | "oursNoBlas"
+  | "torch"
+  | "tfjsWasm"
+  | "tfjsCpu"
+  | "lenetOurs"
+  | "lenetTorch"
+  | "lenetTfjsWasm";
 
 /** Batches timed per run; the others are extrapolated to a full epoch. */
 function batchesFor(name: RunName, quick: boolean): number {
@@ -18,6 +26,9 @@ function batchesFor(name: RunName, quick: boolean): number {
     tfjsWasm: BATCHES_PER_EPOCH,
     // The cpu backend needs minutes for an epoch: a fixed fraction of it, extrapolated.
     tfjsCpu: 100,
+    lenetOurs: BATCHES_PER_EPOCH,
+    lenetTorch: BATCHES_PER_EPOCH,
+    lenetTfjsWasm: BATCHES_PER_EPOCH,
   };
   const short: Record<RunName, number> = {
     ours: 60,
@@ -25,6 +36,9 @@ function batchesFor(name: RunName, quick: boolean): number {
     torch: 60,
     tfjsWasm: 30,
     tfjsCpu: 10,
+    lenetOurs: 30,
+    lenetTorch: 30,
+    lenetTfjsWasm: 20,
   };
   return (quick ? short : full)[name];
 }
@@ -42,6 +56,7 @@ async function idxDir(): Promise<string> {
 function start(name: RunName, quick: boolean, order: string): Promise<Outcome<EpochFigures>> {
   const batches = String(batchesFor(name, quick));
   const common = ["--order", order, "--batches", batches];
+  const lenet = ["--model", "lenet"];
   switch (name) {
     case "ours":
       return runDenoScript("mnist_epoch_ours.ts", common);
@@ -53,6 +68,14 @@ function start(name: RunName, quick: boolean, order: string): Promise<Outcome<Ep
       return runDenoScript("mnist_epoch_tfjs.ts", ["--backend", "wasm", ...common]);
     case "tfjsCpu":
       return runDenoScript("mnist_epoch_tfjs.ts", ["--backend", "cpu", ...common]);
+    case "lenetOurs":
+      return runDenoScript("mnist_epoch_ours.ts", [...lenet, ...common]);
+    case "lenetTorch":
+      return idxDir().then((dir) =>
+        runPythonPeer("mnist_epoch", ["--idx", dir, ...lenet, ...common])
+      );
+    case "lenetTfjsWasm":
+      return runDenoScript("mnist_epoch_tfjs.ts", ["--backend", "wasm", ...lenet, ...common]);
   }
 }
 

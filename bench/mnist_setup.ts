@@ -20,6 +20,36 @@ export function makeMnistModel(): nn.Sequential {
     new nn.LogSoftmax(1),
   );
 }
+
+/**
+ * The LeNet-5-style CNN of the lenet_epoch bench: conv 6@5×5 (padding 2, so 28×28 stays 28×28
+ * as in LeNet-5's 32×32 input) → ReLU → maxPool 2 → conv 16@5×5 → ReLU → maxPool 2 → 400 →
+ * 120 → 84 → 10, LogSoftmax (trained with NLLLoss); the same hyperparameters as the MLP.
+ */
+export function makeLenetModel(): nn.Sequential {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(400, 120),
+    new nn.ReLU(),
+    new nn.Linear(120, 84),
+    new nn.ReLU(),
+    new nn.Linear(84, 10),
+    new nn.LogSoftmax(1),
+  );
+}
+
+/** Which model a run trains: the notes' MLP or the LeNet-5-style CNN. */
+export type ModelName = "mlp" | "lenet";
+
+/** Test images per evaluation chunk: the CNN's im2col over all 10k at once would need ~1 GB. */
+export const EVAL_CHUNK = 1000;
+
 export const LEARNING_RATE = 0.003;
 export const TRAIN_SIZE = 60000;
 export const BATCHES_PER_EPOCH = Math.ceil(TRAIN_SIZE / BATCH_SIZE);

@@ -1,13 +1,15 @@
 /**
- * One process's WebGPU figures for bench/webgpu.ts: matmul GFLOP/s and a (partial) MNIST
+ * One process's WebGPU figures for bench/webgpu.ts: matmul GFLOP/s, conv2d forward + backward
+ * (3×3, 32 → 64 channels, padding 1, 28×28, batch `--conv-batch`) and a (partial) MNIST
  * epoch, either ours (`--runner gradiente`, device 'webgpu') or TensorFlow.js's webgpu backend
  * (`--runner tfjs`). Same model, optimizer and batch size as bench/mnist_epoch_ours.ts; the
  * loss is read once at the end (reading per step would time the readback instead).
- * `deno run ... bench/webgpu_run.ts --runner gradiente|tfjs --sizes 256,512 --batches N`
+ * `deno run ... bench/webgpu_run.ts --runner gradiente|tfjs --sizes 256,512 --batches N
+ * [--conv-batch 8]`
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
-import { data, Generator, manualSeed, nn, optim, randn, tensor, webgpu } from "gradiente";
+import { conv2d, data, Generator, manualSeed, nn, optim, randn, tensor, webgpu } from "gradiente";
 import {
   arg,
   BATCH_SIZE,
@@ -16,11 +18,14 @@ import {
   makeMnistModel,
   ORDER_SEED,
 } from "./mnist_setup.ts";
+import { CONV } from "./conv.ts";
 
 export interface WebgpuFigures {
   runner: string;
   adapter: string;
   matmul: Record<string, number>; // "512" -> GFLOP/s
+  /** conv2d forward + backward (grads of input, weight and bias): batch and seconds per call. */
+  conv: { batch: number; seconds: number };
   batches: number;
   epochSeconds: number;
   meanLoss: number;
@@ -29,6 +34,8 @@ export interface WebgpuFigures {
 const runner = arg("runner", "gradiente");
 const sizes = arg("sizes", "256,512").split(",").map(Number);
 const batches = Number(arg("batches", "50"));
+const convBatch = Number(arg("conv-batch", "8"));
+const CONV_REPS = 3;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const reps = (n: number) => (n >= 2048 ? 3 : n >= 1024 ? 3 : 7);
 
@@ -54,6 +61,7 @@ async function ours(): Promise<WebgpuFigures> {
     }, reps(n));
     matmul[n] = 2 * n ** 3 / s / 1e9;
   }
+  const conv = { batch: convBatch, seconds: await oursConv() };
   const train = await data.datasets.MNIST.load({ train: true });
   // Batches are assembled on the CPU and uploaded, as with PyTorch's .to(device) per batch:
   // the whole 188 MB set can exceed one binding (128 MiB on llvmpipe).
@@ -88,10 +96,43 @@ async function ours(): Promise<WebgpuFigures> {
     runner: "gradiente",
     adapter: adapter.description || adapter.vendor,
     matmul,
+    conv,
     batches,
     epochSeconds: seconds / batches * BATCHES_PER_EPOCH,
     meanLoss: total / batches,
   };
+}
+
+async function oursConv(): Promise<number> {
+  const { c, o, k, h, w: wd } = CONV; // bench/conv.ts's layer, at batch convBatch
+  manualSeed(0);
+  const opts = { device: "webgpu", requiresGrad: true } as const;
+  const x = randn([convBatch, c, h, wd], opts), w = randn([o, c, k, k], opts);
+  const b = randn([o], opts), g = randn([convBatch, o, h, wd], { device: "webgpu" });
+  return await timeIt(async () => {
+    conv2d(x, w, b, { padding: 1 }).backward(g);
+    await webgpu.sync();
+    x.grad = null;
+    w.grad = null;
+    b.grad = null;
+  }, CONV_REPS);
+}
+
+/** tfjs is channels-last: x [N, H, W, C], filter [k, k, C, O]; "same" is padding 1 at 3×3. */
+async function tfjsConv(): Promise<number> {
+  const { c, o, k, h, w: wd } = CONV; // bench/conv.ts's layer, at batch convBatch
+  const x = tf.randomNormal([convBatch, h, wd, c]) as tf.Tensor4D;
+  const w = tf.randomNormal([k, k, c, o]) as tf.Tensor4D;
+  const b = tf.randomNormal([o]), dy = tf.randomNormal([convBatch, h, wd, o]);
+  const grads = tf.grads((x, w, b) =>
+    tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same").add(b)
+  );
+  return await timeIt(async () => {
+    const gs = grads([x, w, b], dy);
+    // Reading the small bias grad submits the batch and waits for the queue (as sync() does).
+    await gs[2].data();
+    for (const t of gs) t.dispose();
+  }, CONV_REPS);
 }
 
 async function tfjs(): Promise<WebgpuFigures> {
@@ -107,6 +148,7 @@ async function tfjs(): Promise<WebgpuFigures> {
     }, reps(n));
     matmul[n] = 2 * n ** 3 / s / 1e9;
   }
+  const conv = { batch: convBatch, seconds: await tfjsConv() };
   // Batches are cut on the host and uploaded, as ours are: the whole training set (188 MB)
   // exceeds one binding on small adapters (128 MiB on llvmpipe), where a gather reads garbage.
   const train = await data.datasets.MNIST.load({ train: true });
@@ -155,6 +197,7 @@ async function tfjs(): Promise<WebgpuFigures> {
     runner: `TensorFlow.js ${tf.version.tfjs} (webgpu)`,
     adapter: "",
     matmul,
+    conv,
     batches,
     epochSeconds: seconds / batches * BATCHES_PER_EPOCH,
     meanLoss: total / batches,

@@ -1,7 +1,9 @@
 """PyTorch CPU on the MNIST epoch of bench/mnist_epoch_ours.ts: the notes' model (784-128-64-10,
 ReLU, LogSoftmax, NLLLoss, Adam lr 0.003, batch 64), 2 threads, the same IDX files and the same
-batch order (read from the order file), batch assembly included.
-Args: --idx DIR --order FILE [--batches N|all] [--warmup N]. Prints one JSON object."""
+batch order (read from the order file), batch assembly included. --model lenet trains the
+LeNet-5-style CNN of bench/mnist_setup.ts instead (same loss, optimizer and batches).
+Args: --idx DIR --order FILE [--model mlp|lenet] [--batches N|all] [--warmup N].
+Prints one JSON object."""
 import argparse
 import json
 import os
@@ -19,6 +21,7 @@ except ImportError as e:
 
 BATCH_SIZE = 64
 LEARNING_RATE = 0.003
+EVAL_CHUNK = 1000
 
 
 def read_idx(path):
@@ -49,6 +52,24 @@ def make_model():
     )
 
 
+def make_lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, 10),
+        nn.LogSoftmax(dim=1),
+    )
+
+
 def batches(order, count):
     for b in range(count):
         yield order[b * BATCH_SIZE:(b + 1) * BATCH_SIZE]
@@ -60,7 +81,9 @@ def main():
     p.add_argument("--order", required=True)
     p.add_argument("--batches", default="all")
     p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--model", default="mlp", choices=["mlp", "lenet"])
     args = p.parse_args()
+    make = make_lenet if args.model == "lenet" else make_model
 
     torch.set_num_threads(2)
     train_x, train_y = load(args.idx, "train")
@@ -70,7 +93,7 @@ def main():
     count = per_epoch if args.batches == "all" else min(per_epoch, int(args.batches))
     loss_fn = nn.NLLLoss()
 
-    model = make_model()
+    model = make()
     opt = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     for idx in batches(order, args.warmup):
         opt.zero_grad()
@@ -78,7 +101,7 @@ def main():
         opt.step()
 
     torch.manual_seed(0)
-    model = make_model()
+    model = make()
     opt = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     running_loss = 0.0
     start = time.perf_counter()
@@ -93,7 +116,10 @@ def main():
 
     model.eval()
     with torch.no_grad():
-        accuracy = (model(test_x).argmax(1) == test_y).float().mean().item()
+        # The CNN in chunks, as ours (bench/mnist_epoch_ours.ts) does.
+        chunks = test_x.split(EVAL_CHUNK) if args.model == "lenet" else [test_x]
+        predicted = torch.cat([model(x).argmax(1) for x in chunks])
+        accuracy = (predicted == test_y).float().mean().item()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
         "runner": "PyTorch",
