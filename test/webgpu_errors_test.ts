@@ -227,3 +227,23 @@ Deno.test({
     await sameError((d) => normal(floats([0, 0], d), floats([1, NaN], d)));
   },
 });
+
+Deno.test({
+  name: "a pending error raised by a strided or empty read leaks no buffer",
+  ...gpu,
+  fn: async () => {
+    const x = floats([[1, 2], [3, 4]], "webgpu");
+    const src = floats([1, 2, 3], "webgpu"), idx = ints([-4], "webgpu");
+    const expected = cpuMessage(CASES["gather negative"]);
+    const empty = zeros([0], { device: "webgpu" });
+    await x.t().data(); // warm: the transposed read's temporary goes back to the pool
+    const live = webgpu.memory().liveBuffers;
+    const bad = gather(src, 0, idx);
+    await assert.rejects(x.t().data(), (e: Error) => e.message === expected);
+    assert.equal(webgpu.memory().liveBuffers, live + 1); // only `bad`: the temporary was freed
+    gather(src, 0, idx).dispose();
+    await assert.rejects(empty.data(), (e: Error) => e.message === expected);
+    assert.deepEqual(Array.from(await x.t().data()), [1, 3, 2, 4]);
+    bad.dispose();
+  },
+});

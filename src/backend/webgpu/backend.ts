@@ -85,7 +85,10 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     async read(v: View): Promise<TypedArray> {
       const n = numelOf(v.shape);
       wgslType(v.dtype, "read");
-      if (n === 0) return hostArray(new ArrayBuffer(0), v.dtype);
+      if (n === 0) {
+        if (rt.errors.armed) await rt.readBytes(null, 0, 0); // a read still raises what is pending
+        return hostArray(new ArrayBuffer(0), v.dtype);
+      }
       let storage = v.storage as GpuStorage, offset = v.offset, tmp: GpuStorage | undefined;
       if (!isContiguousLayout(v.shape, v.strides)) {
         tmp = rt.alloc(n, "read");
@@ -93,9 +96,12 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
         storage = tmp;
         offset = 0;
       }
-      const bytes = await rt.readBytes(storage.live("read"), offset * ELEMENT_BYTES, n * 4);
-      if (tmp) rt.dispose(tmp);
-      return hostArray(bytes, v.dtype);
+      try {
+        const bytes = await rt.readBytes(storage.live("read"), offset * ELEMENT_BYTES, n * 4);
+        return hostArray(bytes, v.dtype);
+      } finally {
+        if (tmp) rt.dispose(tmp); // also when a device-side error is raised instead
+      }
     },
 
     checkValues: (
