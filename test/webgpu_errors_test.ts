@@ -139,6 +139,21 @@ Deno.test({
       return gather(floats([1, 2, 3], d), 0, tensor(idx, { device: d }));
     };
     await sameError(big);
+    // Above 16,384 elements the check spreads over the GPU and reports in a second dispatch.
+    const spread = (d: Device) => {
+      const p = new Float32Array(40000).fill(0.5);
+      p[33333] = 2;
+      p[20001] = -1;
+      p[39999] = NaN;
+      const x = tensor(p, { device: d }).reshape([200, 200]).t();
+      return F.binaryCrossEntropy(x, zeros([200, 200], { device: d }));
+    };
+    await sameError(spread);
+    const first = cpuMessage(CASES["gather negative"]);
+    const a = CASES["gather negative"]("webgpu");
+    spread("webgpu");
+    await assert.rejects(a.data(), (e: Error) => e.message === first);
+    await assertCleared();
     await sameError((d) =>
       indexSelect(floats([1, 2, 3], d), 0, ints([[0, 5], [7, 1]], d).t().flatten())
     );

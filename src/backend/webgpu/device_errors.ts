@@ -12,7 +12,8 @@
  */
 import type { View } from "../backend.ts";
 import type { ValueRule } from "../messages.ts";
-import { wgslType, WORKGROUP } from "./wgsl.ts";
+import { isContiguousLayout } from "../../core/shape.ts";
+import { LINEAR_INDEX, MAIN_ARGS, wgslType, WORKGROUP } from "./wgsl.ts";
 
 /** What a code stands for: the message for the offending value, and how to decode it. */
 interface Entry {
@@ -20,20 +21,31 @@ interface Entry {
   type: "f32" | "i32";
 }
 
-/** Bytes of the error word: [code, value bits, row-major position, unused]. */
+/** Bytes of the error word: [code, value bits, row-major position, scratch for "spread"]. */
 export const ERROR_WORD_BYTES = 16;
 
 /** Above this many interned messages the table restarts at the next clean read. */
 const TABLE_LIMIT = 4096;
 
-const checkShader = (t: "f32" | "i32") => /* wgsl */ `
+/**
+ * How a check runs: one workgroup scanning everything (small tensors: one dispatch), or for
+ * large ones every element in its own invocation ("spread", which leaves the smallest bad
+ * position in err[3]) followed by one invocation that reports it ("report").
+ */
+type Mode = "one" | "spread" | "report";
+
+/** Tensors above this many elements are checked in two dispatches across the whole GPU. */
+const SPREAD_ABOVE = WORKGROUP * 64;
+
+const checkShader = (t: "f32" | "i32", mode: Mode) => /* wgsl */ `
 @group(0) @binding(0) var<storage, read> x: array<${t}>;
 @group(0) @binding(1) var<storage, read_write> err: array<atomic<u32>>;
 @group(0) @binding(2) var<storage, read> prm: array<i32>;
 var<workgroup> first: atomic<u32>;
 
-// prm: n, nd, code, flags (1: inside, 2: except), offset, shape[nd], strides[nd], lo, hi, except
+// prm: n, nd, code, flags (1: inside, 2: except, 4: contiguous), offset, shape[nd], strides[nd], lo, hi, except
 fn at(i: i32) -> ${t} {
+  if ((prm[3] & 4) != 0) { return x[prm[4] + i]; }
   let nd = prm[1];
   var rem = i;
   var p = prm[4];
@@ -58,8 +70,20 @@ fn bad(v: ${t}) -> bool {
   return within == ((flags & 1) != 0);
 }
 
-// One workgroup: each thread scans a stride of the elements, and the smallest bad position
-// wins, so the value reported is the first in row-major order, as the CPU reports it.
+// First writer wins: an earlier op's error stays.
+fn report(f: u32) {
+  let bits = bitcast<u32>(at(i32(f)));
+  loop {
+    let r = atomicCompareExchangeWeak(&err[0], 0u, u32(prm[2]));
+    if (r.exchanged) { atomicStore(&err[1], bits); atomicStore(&err[2], f); break; }
+    if (r.old_value != 0u) { break; }
+  }
+}
+${mode === "one" ? ONE : mode === "spread" ? SPREAD : REPORT}`;
+
+// The smallest bad position wins, so the value reported is the first in row-major order, as
+// the CPU reports it.
+const ONE = `
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(local_invocation_index) lid: u32) {
   if (lid == 0u) { atomicStore(&first, 0xffffffffu); }
@@ -69,13 +93,24 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   }
   workgroupBarrier();
   let f = atomicLoad(&first);
-  if (lid != 0u || f == 0xffffffffu) { return; }
-  let bits = bitcast<u32>(at(i32(f)));
-  loop {
-    let r = atomicCompareExchangeWeak(&err[0], 0u, u32(prm[2]));
-    if (r.exchanged) { atomicStore(&err[1], bits); atomicStore(&err[2], f); break; }
-    if (r.old_value != 0u) { break; }
-  }
+  if (lid == 0u && f != 0xffffffffu) { report(f); }
+}`;
+
+// err[3] holds ~position (0: none yet, as the cleared word starts), so atomicMax keeps the
+// smallest position.
+const SPREAD = `
+@compute @workgroup_size(${WORKGROUP})
+fn main(${MAIN_ARGS}) {
+  ${LINEAR_INDEX}
+  if (i >= prm[0] || atomicLoad(&err[0]) != 0u) { return; }
+  if (bad(at(i))) { atomicMax(&err[3], ~u32(i)); }
+}`;
+
+const REPORT = `
+@compute @workgroup_size(1)
+fn main() {
+  let m = atomicExchange(&err[3], 0u);
+  if (m != 0u) { report(~m); }
 }`;
 
 /** Where a check's dispatch goes: the runtime's pipeline cache and dispatch recorder. */
@@ -133,7 +168,8 @@ export class DeviceErrors {
     const st = wgslType(x.dtype, key);
     if (st === "u32") throw new Error(`${key}: internal error: a value check on a bool tensor.`);
     const code = this.#code(key, { message, type: st });
-    const flags = (rule.inside ? 1 : 0) | (rule.except !== undefined ? 2 : 0);
+    const flags = (rule.inside ? 1 : 0) | (rule.except !== undefined ? 2 : 0) |
+      (isContiguousLayout(x.shape, x.strides) ? 4 : 0);
     const bounds = [rule.lo, rule.hi, rule.except ?? 0];
     if (st === "i32") {
       // i32 bounds beyond the type's range: a rule that no int32 can break on that side.
@@ -142,14 +178,22 @@ export class DeviceErrors {
       }
     }
     const ints = [n, x.shape.length, code, flags, x.offset, ...x.shape, ...x.strides];
-    const pipeline = rt.pipeline(`check:${st}`, () => checkShader(st));
-    rt.dispatch(
-      pipeline,
-      [bufferOf(x), this.buffer],
-      st === "i32" ? [...ints, ...bounds] : ints,
-      st === "i32" ? [] : bounds,
-      1,
-    );
+    const buffers = [bufferOf(x), this.buffer];
+    const intParams = st === "i32" ? [...ints, ...bounds] : ints;
+    const floatParams = st === "i32" ? [] : bounds;
+    const run = (mode: Mode, workgroups: number) =>
+      rt.dispatch(
+        rt.pipeline(`check:${st}:${mode}`, () => checkShader(st, mode)),
+        buffers,
+        intParams,
+        floatParams,
+        workgroups,
+      );
+    if (n <= SPREAD_ABOVE) run("one", 1);
+    else {
+      run("spread", Math.ceil(n / WORKGROUP));
+      run("report", 1);
+    }
     this.armed = true;
     this.recorded++;
   }
