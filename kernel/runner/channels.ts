@@ -15,7 +15,8 @@ export class Channels {
   readonly signer: Signer;
   readonly #shell = new Dealer({ linger: 0 });
   readonly #control = new Dealer({ linger: 0 });
-  readonly #iopub = new Subscriber({ linger: 0 });
+  // No receive limit: a full SUB queue makes the kernel's PUB socket drop messages silently.
+  readonly #iopub = new Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   // zeromq allows one pending send per socket, so sends on a socket are chained.
   readonly #sending: Record<"shell" | "control", Promise<void>> = {
     shell: Promise.resolve(),

@@ -5,20 +5,23 @@
 import { join } from "node:path";
 import { type NotebookResult, runNotebook } from "./executor.ts";
 
-const USAGE =
-  `Usage: deno task notebooks [--timeout=SECONDS] [--kernel=NAME] [--output-dir=DIR] [paths...]
+const USAGE = `Usage: deno task notebooks [--timeout=SECONDS] [--kernel=NAME] [--output-dir=DIR]
+                            [--max-output=CHARS] [paths...]
 
 Runs each notebook (default: notebooks/*.ipynb) in a fresh kernel started in the notebook's
 directory and writes the outputs into it (or into DIR). Exits 1 if any cell fails.
   --timeout=SECONDS  per-cell limit; the cell is interrupted (default 120)
   --kernel=NAME      kernelspec to start (default gradiente; falls back to deno jupyter --kernel)
-  --output-dir=DIR   write executed notebooks to DIR instead of over the inputs`;
+  --output-dir=DIR   write executed notebooks to DIR instead of over the inputs
+  --max-output=CHARS stream output kept per cell (default 1000000); the rest is replaced by a
+                     visible "output truncated" note`;
 
 interface Args {
   paths: string[];
   timeout?: number;
   kernelName?: string;
   outputDir?: string;
+  maxOutput?: number;
   help: boolean;
 }
 
@@ -40,7 +43,12 @@ export function parseArgs(argv: string[]): Args {
       if (!(args.timeout > 0)) throw new Error(`--timeout must be a positive number of seconds`);
     } else if (flag === "--kernel") args.kernelName = value();
     else if (flag === "--output-dir") args.outputDir = value();
-    else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
+    else if (flag === "--max-output") {
+      args.maxOutput = Number(value());
+      if (!(Number.isInteger(args.maxOutput) && args.maxOutput >= 0)) {
+        throw new Error(`--max-output must be a whole number of characters`);
+      }
+    } else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else args.paths.push(a);
   }
   return args;
@@ -63,11 +71,22 @@ const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 function report(r: NotebookResult, plain: boolean): string {
   const clean = (s: string) => plain ? s.replace(ANSI, "") : s;
-  const status = r.failures.length === 0 ? "OK" : "FAILED";
+  const cut = r.truncated.length;
+  const status = r.failures.length > 0
+    ? "FAILED"
+    : cut > 0
+    ? `OK (output truncated in ${cut} cell${cut > 1 ? "s" : ""})`
+    : "OK";
   const lines = [
     `${r.path}  ${r.codeCells} code cells  ${r.seconds.toFixed(1)} s  ${status}` +
     (r.written !== r.path ? `  -> ${r.written}` : ""),
   ];
+  for (const t of r.truncated) {
+    lines.push(
+      `  cell ${t.index}${t.id ? ` (id ${t.id})` : ""}: output truncated, ${t.dropped} ` +
+        `characters not kept (--max-output)`,
+    );
+  }
   for (const f of r.failures) {
     const where = f.index >= 0 ? `cell ${f.index}${f.id ? ` (id ${f.id})` : ""}` : "notebook";
     // Deno's tracebacks start with "Name: message"; print that line only once.

@@ -60,6 +60,8 @@ export class KernelClient {
   readonly #channels: Channels;
   readonly #requests = new Map<string, Request>();
   #lastIopubAt = performance.now();
+  /** Sees every iopub message of this session's requests, before the request's handler. */
+  onAnyIopub: ((msg: Message) => void) | null = null;
   #died: Promise<never>;
   kernelInfo: Json = {};
 
@@ -81,6 +83,7 @@ export class KernelClient {
     const client = new KernelClient(info, process);
     try {
       await client.#handshake(options.startupTimeoutMs ?? 60_000);
+      await process.removeConnectionFile();
     } catch (e) {
       client.kill();
       await process.exited;
@@ -102,6 +105,7 @@ export class KernelClient {
     }
     this.#lastIopubAt = performance.now();
     if (!req) return;
+    this.onAnyIopub?.(msg);
     if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") {
       req.idle.resolve();
     }
@@ -168,12 +172,18 @@ export class KernelClient {
    */
   async execute(
     code: string,
-    options: { timeoutMs: number; onIopub: (msg: Message) => void; settleMs?: number },
+    options: {
+      timeoutMs: number;
+      onIopub: (msg: Message) => void;
+      settleMs?: number;
+      /** The runner's own code: not stored in the history. */
+      silent?: boolean;
+    },
   ): Promise<ExecuteOutcome> {
     const req = this.#send("shell", "execute_request", {
       code,
-      silent: false,
-      store_history: true,
+      silent: options.silent ?? false,
+      store_history: !options.silent,
       user_expressions: {},
       allow_stdin: false,
       stop_on_error: false,
@@ -192,7 +202,7 @@ export class KernelClient {
           : e;
       });
     }
-    await this.#settle(options.settleMs ?? 30, 1000);
+    if (!options.silent) await this.#settle(options.settleMs ?? 30, 1000);
     return { reply: (await req.reply.promise).content, timedOut };
   }
 

@@ -44,9 +44,24 @@ function newCellId(): string {
 
 /** Parses a v4 notebook, joining line lists into strings and giving cells ids (4.5). */
 export function parseNotebook(text: string, name = "notebook"): Notebook {
-  const raw = JSON.parse(text) as Json;
+  let raw: Json;
+  try {
+    raw = JSON.parse(text) as Json;
+  } catch (e) {
+    throw new Error(`${name}: not JSON (${(e as Error).message})`);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new Error(`${name}: not an nbformat 4 notebook (the file is not a JSON object)`);
+  }
   if (raw.nbformat !== 4 || !Array.isArray(raw.cells)) {
     throw new Error(`${name}: not an nbformat 4 notebook (nbformat: ${raw.nbformat})`);
+  }
+  const problems = shapeProblems(raw);
+  if (problems.length > 0) {
+    const more = problems.length > 10 ? `\n(and ${problems.length - 10} more)` : "";
+    throw new Error(
+      `${name}: malformed notebook, nothing was run:\n${problems.slice(0, 10).join("\n")}${more}`,
+    );
   }
   const seen = new Set<string>();
   const cells = (raw.cells as Json[]).map((c): Cell => {
@@ -78,6 +93,67 @@ export function parseNotebook(text: string, name = "notebook"): Notebook {
     nbformat: 4,
     nbformat_minor: Math.max(5, Number(raw.nbformat_minor ?? 0)),
   };
+}
+
+const isObject = (v: unknown): v is Json =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+const isText = (v: unknown) =>
+  typeof v === "string" || (Array.isArray(v) && v.every((s) => typeof s === "string"));
+const show = (v: unknown) => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
+};
+
+/**
+ * The types the runner relies on (a cell that is not an object, `metadata.tags: 5`,
+ * `outputs: 7`), checked before anything runs so a bad file cannot fail halfway through a
+ * run or be written back worse; each problem names the cell and the field.
+ */
+function shapeProblems(raw: Json): string[] {
+  const problems: string[] = [];
+  if ("metadata" in raw && !isObject(raw.metadata)) {
+    problems.push(`notebook: "metadata" must be an object (got ${show(raw.metadata)})`);
+  }
+  (raw.cells as unknown[]).forEach((c, i) => {
+    const bad = (field: string, want: string, got: unknown) =>
+      problems.push(`cell ${i}: "${field}" must be ${want} (got ${show(got)})`);
+    if (!isObject(c)) return bad("cells[" + i + "]", "an object", c);
+    if (!["code", "markdown", "raw"].includes(c.cell_type as string)) {
+      bad("cell_type", `"code", "markdown" or "raw"`, c.cell_type);
+    }
+    if ("source" in c && !isText(c.source)) {
+      bad("source", "a string or a list of strings", c.source);
+    }
+    if ("metadata" in c && !isObject(c.metadata)) bad("metadata", "an object", c.metadata);
+    const tags = isObject(c.metadata) ? c.metadata.tags : undefined;
+    if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === "string"))) {
+      bad("metadata.tags", "a list of strings", tags);
+    }
+    if ("attachments" in c && !isObject(c.attachments)) {
+      bad("attachments", "an object", c.attachments);
+    }
+    if (c.cell_type !== "code") return;
+    const count = c.execution_count;
+    if (count !== undefined && count !== null && !Number.isInteger(count)) {
+      bad("execution_count", "an integer or null", count);
+    }
+    if (!("outputs" in c)) return;
+    if (!Array.isArray(c.outputs)) return bad("outputs", "a list", c.outputs);
+    c.outputs.forEach((o: unknown, j: number) => {
+      const field = `outputs[${j}]`;
+      if (!isObject(o)) return bad(field, "an object", o);
+      if (typeof o.output_type !== "string") bad(`${field}.output_type`, "a string", o.output_type);
+      if ("text" in o && !isText(o.text)) bad(`${field}.text`, "text", o.text);
+      if ("data" in o && !isObject(o.data)) bad(`${field}.data`, "an object", o.data);
+      if ("metadata" in o && !isObject(o.metadata)) {
+        bad(`${field}.metadata`, "an object", o.metadata);
+      }
+      if ("traceback" in o && !isText(o.traceback)) {
+        bad(`${field}.traceback`, "a list of strings", o.traceback);
+      }
+    });
+  });
+  return problems;
 }
 
 // Python's line boundaries: \n \r \r\n \v \f \x1c \x1d \x1e \x85 \u2028 \u2029.
