@@ -327,10 +327,14 @@ Deno.test({
     assert.deepEqual(Array.from(await x.data()), [0, 7, 7, 0]);
     x.at(1, "0:1").add_(2); // a basic write, straight through the view
     assert.deepEqual(Array.from(await x.data()), [0, 7, 9, 0]);
-    // out-of-range indices on the GPU are clamped, never read out of bounds
+    // out-of-range indices on the GPU raise the CPU's error at the next read; meanwhile they
+    // are clamped or skipped, never read or written out of bounds (webgpu_errors_test.ts)
     const y = tensor([1, 2, 3]).to("webgpu");
-    assert.deepEqual(Array.from(await y.index(i32([[5], [-9]]).to("webgpu")).data()), [3, 1]);
+    const picked = y.index(i32([[5], [-9]]).to("webgpu"));
+    await assert.rejects(picked.data(), /^Error: index: index 5 is out of bounds for dimension 0/);
+    assert.deepEqual(Array.from(await picked.data()), [3, 1]);
     const s = zeros(3).to("webgpu").scatter(0, i32([9, 1]).to("webgpu"), 1);
+    await assert.rejects(s.data(), /^Error: scatter: index 9 is out of bounds for dimension 0/);
     assert.deepEqual(Array.from(await s.data()), [0, 1, 0]);
   },
 });

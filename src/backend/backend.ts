@@ -4,6 +4,7 @@
  * Every kernel returns new contiguous storage for its output, except `assign`, which
  * writes through a view (used by cat, index backward and in-place updates).
  */
+import type { ValueRule } from "./messages.ts";
 import type { Device, DType, TypedArray } from "../core/dtype.ts";
 
 /** Backend-owned memory. Opaque outside the backend that made it. */
@@ -112,6 +113,8 @@ export interface ConvGeometry {
   readonly blocks: readonly [number, number];
 }
 
+export type { ValueRule };
+
 export interface Backend {
   readonly device: Device;
   /** Copies host data into new storage. */
@@ -121,6 +124,17 @@ export interface Backend {
   /** Synchronous contiguous readback; undefined on devices that can only read asynchronously. */
   readSync?(v: View): TypedArray;
   read(v: View): Promise<TypedArray>;
+  /**
+   * On devices without readSync: checks every value of `x` against `rule` on the device; a
+   * bad one raises `message(value, its row-major position)` at the next read or sync (the
+   * first bad value in queue order). `key` identifies the op and the message's parameters.
+   */
+  checkValues?(
+    x: View,
+    rule: ValueRule,
+    key: string,
+    message: (v: number, at: number) => string,
+  ): void;
 
   /** out = op(x) elementwise, written contiguously in `outDtype`. */
   unary(op: UnaryOp, x: View, outDtype: DType, params?: readonly number[]): Storage;

@@ -60,22 +60,29 @@ function intTensor(op: string, index: readonly unknown[] | Tensor, x: Tensor, xD
   return t;
 }
 
-/** Wraps negative indices; checks the range on the CPU, clamps on devices that cannot read. */
+/**
+ * Wraps negative indices and checks the range: at once on the CPU; on devices that cannot
+ * read, on the device (raised at the next read) while the indices are clamped meanwhile.
+ */
 function wrapIndex(op: string, t: Tensor, size: number, xDim: number, shape: readonly number[]) {
+  const message = (v: number) =>
+    `${op}: index ${v} is out of bounds for dimension ${xDim} with size ${size} (shape ${
+      shapeStr(shape)
+    }); valid indices are ${-size}..${size - 1}.`;
   const host = t._backend.readSync?.(t);
   if (!host) {
+    t._backend.checkValues?.(
+      t,
+      { lo: -size, hi: size - 1 },
+      `${op}:${xDim}:${shapeStr(shape)}`,
+      message,
+    );
     const w = where(lt(t, 0), add(t, size), t);
     return maximum(minimum(w, Math.max(size - 1, 0)), 0);
   }
   let negative = false;
   for (const v of host) {
-    if (v < -size || v >= size) {
-      throw new Error(
-        `${op}: index ${v} is out of bounds for dimension ${xDim} with size ${size} (shape ${
-          shapeStr(shape)
-        }); valid indices are ${-size}..${size - 1}.`,
-      );
-    }
+    if (v < -size || v >= size) throw new Error(message(v));
     if (v < 0) negative = true;
   }
   if (!negative) return t;

@@ -5,3 +5,4 @@ export { sumTo } from "./reduce.ts";
 export { crossEntropyRows } from "./softmax.ts";
 export { assignInPlace, contiguousCopy, updateGrad, updateInPlace, writable } from "./inplace.ts";
 export { writeInPlace } from "./index_put.ts";
+export { checkValues } from "./value_check.ts";

@@ -25,6 +25,7 @@ import { noGrad } from "../autograd/grad_mode.ts";
 import { cat } from "./join.ts";
 import { gather, indexSelect, scatterAdd } from "./gather.ts";
 import { scatter } from "./scatter.ts";
+import { checkValues } from "./value_check.ts";
 import { max, sum } from "./reduce.ts";
 import { div } from "./binary.ts";
 import { type ValuesIndices, valuesIndices } from "./values_indices.ts";
@@ -602,18 +603,17 @@ export function maxUnpool2d(
     size = given;
   }
   const [OH, OW] = size;
-  // scatter would wrap a negative index and name itself; on the GPU it skips bad ones.
-  if (idx.device === "cpu") {
-    const vals = idx._backend.readSync!(idx);
-    const bad = vals.find((v) => v < 0 || v >= OH * OW);
-    if (bad !== undefined) {
-      throw new Error(
-        `${op}: index ${bad} is outside the ${OH}x${OW} output plane (valid 0..${
-          OH * OW - 1
-        }). Pass the indices of the maxPool2d whose output is being unpooled.`,
-      );
-    }
-  }
+  // Checked here, not by scatter: scatter would wrap a negative index and name itself. On
+  // the GPU the check raises at the next read, and scatter skips the bad ones meanwhile.
+  checkValues(
+    idx,
+    { lo: 0, hi: OH * OW - 1 },
+    `${op}:${OH}x${OW}`,
+    (bad) =>
+      `${op}: index ${bad} is outside the ${OH}x${OW} output plane (valid 0..${
+        OH * OW - 1
+      }). Pass the indices of the maxPool2d whose output is being unpooled.`,
+  );
   const flatIdx = reshape(idx, [B, H * W]);
   const zeros = zerosOf([B, OH * OW], x.dtype, x.device);
   const out = scatter(zeros, 1, flatIdx, reshape(x, [B, H * W]));

@@ -15,6 +15,7 @@ import { checkOptions } from "../core/options.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { asTensor } from "./operand.ts";
 import { to } from "./copy.ts";
+import { checkValues } from "./value_check.ts";
 import { assignInPlace } from "./inplace.ts";
 import { add, div, minimum, mul } from "./binary.ts";
 import { log, log1p, neg } from "./unary.ts";
@@ -129,16 +130,14 @@ function checkProbs(op: string, p: Tensor): void {
       `${op}: probabilities must be a floating-point tensor, got ${p.dtype}. Convert it with .float().`,
     );
   }
-  if (!p._backend.readSync) return; // device-side checks are a later issue: values are used as given
-  const v = p._values();
-  for (let i = 0; i < v.length; i++) {
-    if (!(v[i] >= 0 && v[i] <= 1)) {
-      throw new Error(
-        `${op}: expected every probability in [0, 1], but element ${i} is ${v[i]}. ` +
-          "Clamp the probabilities (p.clamp(0, 1)) or apply sigmoid() to logits first.",
-      );
-    }
-  }
+  checkValues(
+    p,
+    { lo: 0, hi: 1 },
+    op,
+    (v, i) =>
+      `${op}: expected every probability in [0, 1], but element ${i} is ${v}. ` +
+      "Clamp the probabilities (p.clamp(0, 1)) or apply sigmoid() to logits first.",
+  );
 }
 
 /** 1 with probability probs[i], else 0, in probs' shape and dtype. */
@@ -191,10 +190,12 @@ export function normal(
       throw new Error(`normal: ${name} must be a floating-point tensor, got ${t.dtype}.`);
     }
   }
-  if (s._backend.readSync) {
-    const bad = Array.from(s._values()).find((v) => !(v >= 0));
-    if (bad !== undefined) throw new Error(`normal: expects std >= 0.0, but found std ${bad}.`);
-  }
+  checkValues(
+    s,
+    { lo: 0, hi: Infinity },
+    "normal",
+    (bad) => `normal: expects std >= 0.0, but found std ${bad}.`,
+  );
   const shape = broadcastShapes("normal", m.shape, s.shape);
   const dtype = m.dtype === "float64" || s.dtype === "float64" ? "float64" : "float32";
   const z = randn(shape, { dtype, device: like.device, generator });

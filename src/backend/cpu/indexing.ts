@@ -7,12 +7,10 @@
 import type { TypedArray } from "../../core/dtype.ts";
 import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import type { Operand } from "./codegen.ts";
+import { outOfBoundsMessage } from "../messages.ts";
 
 function outOfBounds(op: string, i: number, size: number, dim: number): Error {
-  return new Error(
-    `${op}: index ${i} is out of bounds for dimension ${dim} with size ${size} ` +
-      `(valid indices are ${-size}..${size - 1}).`,
-  );
+  return new Error(outOfBoundsMessage(op, i, size, dim));
 }
 
 /** Memory position of each element of (shape, strides, offset), in row-major order. */

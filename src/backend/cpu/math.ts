@@ -4,6 +4,7 @@
  * floor division and remainder sign rules, integer division by zero as an error).
  */
 import type { MathBinaryOp, MathUnaryOp } from "../backend.ts";
+import { zeroDivisionMessage } from "../messages.ts";
 
 /** Round half to even, as C's nearbyint (Math.round rounds halves up). */
 function rint(x: number): number {
@@ -12,10 +13,7 @@ function rint(x: number): number {
 }
 
 function zeroDivision(op: string): never {
-  throw new Error(
-    `${op}: integer division by zero (the divisor holds a 0), as PyTorch's ZeroDivisionError. ` +
-      "Make the divisor nonzero, or convert to float (x.float()) to get inf/NaN instead.",
-  );
+  throw new Error(zeroDivisionMessage(op));
 }
 
 /** PyTorch's floating floor division (div_floor_floating): exact where a / b is not. */

@@ -8,6 +8,7 @@ import type {
   ScanOp,
   SgdHyper,
   UnaryOp,
+  ValueRule,
   View,
 } from "../backend.ts";
 import type { DType, TypedArray } from "../../core/dtype.ts";
@@ -84,7 +85,10 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
     async read(v: View): Promise<TypedArray> {
       const n = numelOf(v.shape);
       wgslType(v.dtype, "read");
-      if (n === 0) return hostArray(new ArrayBuffer(0), v.dtype);
+      if (n === 0) {
+        if (rt.errors.armed) await rt.readBytes(null, 0, 0); // a read still raises what is pending
+        return hostArray(new ArrayBuffer(0), v.dtype);
+      }
       let storage = v.storage as GpuStorage, offset = v.offset, tmp: GpuStorage | undefined;
       if (!isContiguousLayout(v.shape, v.strides)) {
         tmp = rt.alloc(n, "read");
@@ -92,10 +96,20 @@ export function makeWebgpuBackend(rt: GpuRuntime): Backend {
         storage = tmp;
         offset = 0;
       }
-      const bytes = await rt.readBytes(storage.live("read"), offset * ELEMENT_BYTES, n * 4);
-      if (tmp) rt.dispose(tmp);
-      return hostArray(bytes, v.dtype);
+      try {
+        const bytes = await rt.readBytes(storage.live("read"), offset * ELEMENT_BYTES, n * 4);
+        return hostArray(bytes, v.dtype);
+      } finally {
+        if (tmp) rt.dispose(tmp); // also when a device-side error is raised instead
+      }
     },
+
+    checkValues: (
+      x: View,
+      rule: ValueRule,
+      key: string,
+      message: (v: number, at: number) => string,
+    ) => rt.check(x, rule, key, message),
 
     unary: (op: UnaryOp, x: View, outDtype: DType, params?: readonly number[]) =>
       unaryKernel(rt, op, x, outDtype, params),

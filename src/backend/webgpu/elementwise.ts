@@ -9,6 +9,7 @@
  */
 import type { BinaryOp, UnaryOp, View } from "../backend.ts";
 import type { DType } from "../../core/dtype.ts";
+import { zeroDivisionMessage } from "../messages.ts";
 import { isContiguousLayout, numelOf } from "../../core/shape.ts";
 import {
   bindings,
@@ -206,8 +207,18 @@ export function binaryKernel(
   b: View,
   outDtype: DType,
 ): GpuStorage {
+  if (
+    ZERO_DIVIDES.has(op) && b.dtype === "int32" &&
+    computeType([a.dtype, b.dtype], outDtype) === "i32"
+  ) {
+    // The kernel gives 0 for x / 0; the check raises the CPU's error at the next read.
+    rt.check(b, { lo: 0, hi: 0, inside: true }, op, () => zeroDivisionMessage(op));
+  }
   return run(rt, op, BINARY[op], [a, b], outDtype);
 }
+
+/** Integer ops that raise on a zero divisor, as PyTorch's ZeroDivisionError. */
+const ZERO_DIVIDES = new Set<BinaryOp>(["remainder", "fmod", "floorDivide"]);
 
 export function whereKernel(
   rt: GpuRuntime,

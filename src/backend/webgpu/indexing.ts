@@ -7,15 +7,32 @@ import { contiguousStrides, numelOf } from "../../core/shape.ts";
 import { bindings, forEachDim, perElementShader, store, wgslType } from "./wgsl.ts";
 import { type GpuRuntime, type GpuStorage, viewBuffer } from "./runtime.ts";
 import { copyInto } from "./elementwise.ts";
+import { outOfBoundsMessage } from "../messages.ts";
 
-export function checkIndex(op: string, index: View): void {
+/**
+ * Checks an index's dtype now and its values on the device: one outside -size..size-1 raises
+ * the CPU's message at the next read (the kernels clamp or skip it meanwhile).
+ */
+export function checkIndex(
+  rt: GpuRuntime,
+  op: string,
+  index: View,
+  size: number,
+  dim: number,
+): void {
   if (index.dtype !== "int32") {
     throw new Error(`${op}: indices must be int32 on webgpu, got ${index.dtype}. Use .int().`);
   }
+  rt.check(
+    index,
+    { lo: -size, hi: size - 1 },
+    `${op}:${size}:${dim}`,
+    (v) => outOfBoundsMessage(op, v, size, dim),
+  );
 }
 
 export function gatherKernel(rt: GpuRuntime, x: View, dim: number, index: View): GpuStorage {
-  checkIndex("gather", index);
+  checkIndex(rt, "gather", index, x.shape[dim] ?? 1, dim);
   const t = wgslType(x.dtype, "gather");
   const n = numelOf(index.shape);
   const out = rt.alloc(n, "gather");
@@ -37,6 +54,7 @@ export function gatherKernel(rt: GpuRuntime, x: View, dim: number, index: View):
       }
   var k = idx[io];
   if (k < 0) { k += prm[3]; }
+  k = max(min(k, prm[3] - 1), 0); // a bad index is reported by the check, never read past
   out[i] = x[xo + k * prm[6 + 2 * nd + dim]];`,
     ));
   rt.dispatchElements(
@@ -64,7 +82,7 @@ export function indexSelectKernel(
   dim: number,
   index: View,
 ): GpuStorage {
-  checkIndex("indexSelect", index);
+  checkIndex(rt, "indexSelect", index, x.shape[dim] ?? 1, dim);
   const t = wgslType(x.dtype, "indexSelect");
   const shape = [...x.shape];
   shape[dim] = numelOf(index.shape);
@@ -86,6 +104,7 @@ export function indexSelectKernel(
     if (d == dim) {
       c = idx[prm[5 + 2 * nd] + q * prm[6 + 2 * nd]];
       if (c < 0) { c += prm[3]; }
+      c = max(min(c, prm[3] - 1), 0); // reported by the check, never read past
     }
     xo += c * prm[5 + nd + d];`,
         )

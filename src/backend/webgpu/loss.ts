@@ -20,7 +20,8 @@ export function crossEntropyKernel(
   let c = prm[1];
   let k = t[prm[3] + i * prm[4]];
   if (k == prm[5]) { out[i] = 0.0; return; }
-  if (k < 0 || k >= c) { out[i] = bitcast<f32>(0x7fc00000u); return; } // no device asserts: NaN
+  // A bad target was reported by the loss's device-side check; never read past the row.
+  if (k < 0 || k >= c) { out[i] = bitcast<f32>(0x7fc00000u); return; }
   let base = prm[2] + i * c;
   var m = x[base];
   for (var j = 1; j < c; j++) { m = max(m, x[base + j]); }

@@ -10,6 +10,9 @@
 import { BufferPool, type PoolStats } from "./pool.ts";
 import type { GpuContext } from "./context.ts";
 import { WORKGROUP } from "./wgsl.ts";
+import { DeviceErrors, ERROR_WORD_BYTES } from "./device_errors.ts";
+import type { View } from "../backend.ts";
+import type { ValueRule } from "../messages.ts";
 
 /** Elements on the GPU are 4 bytes: f32, i32, and bool as u32 0/1. */
 export const ELEMENT_BYTES = 4;
@@ -61,12 +64,15 @@ export class GpuRuntime {
   readonly #arenaF32 = new Float32Array(this.#arenaData);
   #arenaUsed = 0;
   readonly maxWorkgroups: number;
+  /** The device-side error word the value checks write (device_errors.ts). */
+  readonly errors: DeviceErrors;
 
   constructor(ctx: GpuContext) {
     this.ctx = ctx;
     this.device = ctx.device;
     this.pool = new BufferPool(this.device);
     this.maxWorkgroups = this.device.limits.maxComputeWorkgroupsPerDimension;
+    this.errors = new DeviceErrors(this.device);
     this.#arena = this.device.createBuffer({
       size: ARENA_BYTES,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
@@ -219,24 +225,58 @@ export class GpuRuntime {
     this.pool.afterSubmit();
   }
 
-  /** Copies `bytes` from `src` (at a byte offset) back to the host. */
-  async readBytes(src: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
-    this.#check("read");
-    const staging = this.device.createBuffer({
-      size: Math.max(bytes, 4),
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    this.copy(src, offset, staging, 0, bytes);
-    this.flush();
-    await staging.mapAsync(GPUMapMode.READ);
-    const out = staging.getMappedRange(0, bytes).slice(0);
-    staging.unmap();
-    staging.destroy();
-    return out;
+  /**
+   * Records a device-side check of `x`'s values against `rule`: a bad one raises
+   * `message(value)` at the next read (see device_errors.ts); `key` names the op and the
+   * parameters the message uses.
+   */
+  check(x: View, rule: ValueRule, key: string, message: (v: number, at: number) => string): void {
+    this.#check(key.split(":")[0]);
+    this.errors.check(this, x, (v) => viewBuffer(v, key), rule, key, message);
   }
 
-  /** Waits until the GPU has finished everything submitted (for benchmarks). */
+  /**
+   * Copies `bytes` (a multiple of 4) from `src` (at a byte offset) back to the host. When a
+   * check ran since the last read, the error word rides along in the same staging buffer and
+   * submit, is cleared, and a bad value it reports is raised here instead of returning data.
+   */
+  async readBytes(src: GPUBuffer | null, offset: number, bytes: number): Promise<ArrayBuffer> {
+    this.#check("read");
+    const withWord = this.errors.armed;
+    const at = Math.ceil(bytes / 8) * 8; // getMappedRange offsets are multiples of 8
+    const staging = this.device.createBuffer({
+      size: Math.max(withWord ? at + ERROR_WORD_BYTES : bytes, 4),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    if (src) this.copy(src, offset, staging, 0, bytes);
+    if (withWord) {
+      this.copy(this.errors.buffer, 0, staging, at, ERROR_WORD_BYTES);
+      this.#copyEncoder().clearBuffer(this.errors.buffer);
+    }
+    const since = this.errors.recorded;
+    this.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = staging.getMappedRange(0, bytes).slice(0);
+      const word = withWord ? staging.getMappedRange(at, ERROR_WORD_BYTES).slice(0) : null;
+      staging.unmap();
+      const error = word && this.errors.take(word, since);
+      if (error) throw error;
+      return out;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /**
+   * Waits until the GPU has finished everything submitted, raising what a device-side check
+   * found (as a read would).
+   */
   async sync(): Promise<void> {
+    if (this.errors.armed) {
+      await this.readBytes(null, 0, 0);
+      return;
+    }
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
   }

@@ -6,8 +6,8 @@
  *
  * WGSL has atomics on whole words only, so float adds and all multiplies run a compare-and-
  * swap loop on the bits; sums over repeated indices therefore land in any order, as on CUDA.
- * Positions that fall outside the output are skipped: device-side error reporting is still
- * to come, and a wild index must never write out of bounds.
+ * Positions that fall outside the output are skipped, never written out of bounds; the
+ * index check (checkIndex) reports them at the next read with the CPU's message.
  */
 import type { View } from "../backend.ts";
 import type { DType } from "../../core/dtype.ts";
@@ -90,7 +90,7 @@ export function indexWriteKernel(
   index: View,
   src: View,
 ): GpuStorage {
-  checkIndex(op, index);
+  checkIndex(rt, op, index, base.shape[dim] ?? 1, dim);
   const t = mode === "add" ? addType(op, base.dtype) : wgslType(base.dtype, op);
   const write = writeFn(mode, t);
   const out = rt.alloc(numelOf(base.shape), op);

@@ -95,6 +95,10 @@ export function dropout2d(
   return ops.mul(x, noise);
 }
 
+const negativeClass = (v: number) => `oneHot: class values must be non-negative, got ${v}.`;
+const tooLargeClass = (v: number, n: number) =>
+  `oneHot: class value ${v} is too large for numClasses=${n}; values must be below ${n}.`;
+
 /** Int class labels [...] -> one-hot int32 [..., numClasses] (numClasses -1: max label + 1). */
 export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
   const idx = indices instanceof Tensor ? indices : internal.asTensor(indices, undefined, "int32");
@@ -104,13 +108,20 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
     );
   }
   if (!idx._backend.readSync) {
-    // Checking the labels would mean a (slow, async) readback: trust them, as CUDA does.
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new Error(
         `oneHot: on '${idx.device}' numClasses must be given (got ${numClasses}), since finding ` +
           "the largest label would need an asynchronous read. Pass oneHot(labels, numClasses).",
       );
     }
+    // The labels are checked on the device; a bad one raises the CPU's message at the next read.
+    idx._backend.checkValues?.(idx, { lo: 0, hi: Infinity }, "oneHot", negativeClass);
+    idx._backend.checkValues?.(
+      idx,
+      { lo: -Infinity, hi: numClasses - 1 },
+      `oneHot:${numClasses}`,
+      (v) => tooLargeClass(v, numClasses),
+    );
     return internal.to(
       ops.eq(ops.unsqueeze(idx, -1), arange(numClasses, { device: idx.device })),
       "int32",
@@ -119,33 +130,27 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
   const values = idx._values();
   let max = -1;
   for (const v of values) {
-    if (v < 0) throw new Error(`oneHot: class values must be non-negative, got ${v}.`);
+    if (v < 0) throw new Error(negativeClass(v));
     if (v > max) max = v;
   }
   const n = numClasses === -1 ? max + 1 : numClasses;
   if (!Number.isInteger(n) || n < 1) {
     throw new Error(`oneHot: numClasses must be a positive integer (or -1), got ${numClasses}.`);
   }
-  if (max >= n) {
-    throw new Error(
-      `oneHot: class value ${max} is too large for numClasses=${n}; values must be below ${n}.`,
-    );
-  }
+  // The first too-large value, as the device check reports it.
+  if (max >= n) throw new Error(tooLargeClass(values.find((v) => v >= n)!, n));
   return internal.to(ops.eq(ops.unsqueeze(idx, -1), arange(n, { device: idx.device })), "int32");
 }
 
-/** Checks integer indices against [0, num) on the CPU, where they can be read synchronously. */
+/** Checks integer indices against [0, num): at once on the CPU, at the next read on WebGPU. */
 function checkIndices(op: string, idx: Tensor, num: number): void {
-  if (!idx._backend.readSync) return;
-  for (const v of idx._values()) {
-    if (v < 0 || v >= num) {
-      throw new Error(
-        `${op}: index ${v} is out of range for ${num} embeddings; indices must be in 0..${
-          num - 1
-        }.`,
-      );
-    }
-  }
+  internal.checkValues(
+    idx,
+    { lo: 0, hi: num - 1 },
+    `${op}:${num}`,
+    (v) =>
+      `${op}: index ${v} is out of range for ${num} embeddings; indices must be in 0..${num - 1}.`,
+  );
 }
 
 /** Rows of weight [num, dim] picked by int32 indices of any shape: output [...indices, dim]. */

@@ -204,16 +204,14 @@ export function binaryCrossEntropy(
   const { name, opts, r } = lossOptions("binaryCrossEntropy", options, LOSS_KEYS.bce);
   const [x, y, dtype] = pair(name, input, target);
   const weighted = weighting(elementWeight(name, "weight", opts.weight, x.shape, dtype));
-  if (x._backend.readSync) {
-    for (const v of x._values()) {
-      if (!(v >= 0 && v <= 1)) {
-        throw new Error(
-          `${name}: input values must be probabilities in [0, 1], got ${v}. Apply sigmoid first, ` +
-            "or use BCEWithLogitsLoss (binaryCrossEntropyWithLogits) on the raw scores: it is more stable.",
-        );
-      }
-    }
-  }
+  internal.checkValues(
+    x,
+    { lo: 0, hi: 1 },
+    name,
+    (v) =>
+      `${name}: input values must be probabilities in [0, 1], got ${v}. Apply sigmoid first, ` +
+      "or use BCEWithLogitsLoss (binaryCrossEntropyWithLogits) on the raw scores: it is more stable.",
+  );
   const logs = (
     xs: Tensor,
   ) => [ops.clamp(ops.log(xs), -100), ops.clamp(ops.log(ops.sub(1, xs)), -100)];
@@ -328,19 +326,17 @@ function indexTarget(name: string, x: Tensor, t: Tensor, ignoreIndex: number): T
       }, got ${shapeStr(t.shape)}.${hint}`,
     );
   }
-  if (t._backend.readSync) {
-    for (const v of t._values()) {
-      if ((v < 0 || v >= c) && v !== ignoreIndex) {
-        throw new Error(
-          `${name}: target ${v} is out of bounds for ${c} classes (input ${
-            shapeStr(x.shape)
-          }); class indices must be in 0..${c - 1}` +
-            (ignoreIndex < 0 || ignoreIndex >= c ? ` (or ignoreIndex=${ignoreIndex})` : "") +
-            ". Check the labels, or the layer's output size.",
-        );
-      }
-    }
-  }
+  internal.checkValues(
+    t,
+    { lo: 0, hi: c - 1, except: ignoreIndex },
+    `${name}:${shapeStr(x.shape)}:${ignoreIndex}`,
+    (v) =>
+      `${name}: target ${v} is out of bounds for ${c} classes (input ${
+        shapeStr(x.shape)
+      }); class indices must be in 0..${c - 1}` +
+      (ignoreIndex < 0 || ignoreIndex >= c ? ` (or ignoreIndex=${ignoreIndex})` : "") +
+      ". Check the labels, or the layer's output size.",
+  );
   return ops.reshape(t, [-1]);
 }
 
