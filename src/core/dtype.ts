@@ -186,12 +186,16 @@ export function scanOutDtype(
   return op === "cummax" || op === "cummin" || x === "bool" ? "int32" : x;
 }
 
-/** Runs fn; an AllocationError from it is rethrown naming `op` and what it was making. */
-export function allocating<T>(op: string, what: string, fn: () => T): T {
+/**
+ * Runs fn; an AllocationError from it is rethrown naming `op` and what it was making (`what`
+ * is only called then: ops run this on every call, and building the text costs more than a
+ * tiny matmul).
+ */
+export function allocating<T>(op: string, what: () => string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (!(e instanceof AllocationError)) throw e;
-    throw new AllocationError(e.dtype, e.length, e, `${op}: ${what}: `);
+    throw new AllocationError(e.dtype, e.length, e, `${op}: ${what()}: `);
   }
 }

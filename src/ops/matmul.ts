@@ -140,7 +140,7 @@ export function matmul(a: TensorLike, b: TensorLike, opts?: MatmulOptions): Tens
   const [x, y] = promoted("matmul", a, b);
   return allocating(
     "matmul",
-    `${shapeStr(x.shape)} @ ${shapeStr(y.shape)}`,
+    () => `${shapeStr(x.shape)} @ ${shapeStr(y.shape)}`,
     () => matmulOf(x, y, opts),
   );
 }

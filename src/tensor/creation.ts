@@ -132,7 +132,7 @@ function fullOf(op: string, shape: readonly number[], value: number, opts: Creat
   const backend = backendFor(op, dtype, device);
   const storage = allocating(
     op,
-    `shape [${shape.join(", ")}]`,
+    () => `shape [${shape.join(", ")}]`,
     () => backend.full(numelOf(shape), value, dtype),
   );
   const t = new Tensor(storage, shape, dtype, device);
@@ -190,7 +190,7 @@ export function arange(
     );
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const values = allocating("arange", `${n} values`, () => typedArrayFor("float64", n));
+  const values = allocating("arange", () => `${n} values`, () => typedArrayFor("float64", n));
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? "int32" : "float32");
   return make("arange", values, [n], opts, dtype);
@@ -251,7 +251,7 @@ function randomFloat(op: string, args: readonly unknown[], draw: (g: Generator) 
   }
   const values = allocating(
     op,
-    `shape [${shape.join(", ")}]`,
+    () => `shape [${shape.join(", ")}]`,
     () => typedArrayFor(dtype, numelOf(shape)),
   );
   for (let i = 0; i < values.length; i++) values[i] = draw(g);
