@@ -61,6 +61,10 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   const outputs = new OutputCollector();
   const code = nb.cells.map((c, i) => ({ c, i })).filter(({ c }) => c.cell_type === "code");
 
+  // The prelude and the flush markers are Deno code (Deno.jupyter.broadcast); other kernels
+  // (tslab) get streams routed to the running cell as they arrive.
+  const denoKernel = kernelName === KERNEL_NAME ||
+    (found?.spec.argv ?? []).some((a) => /(^|\/)deno$/.test(a));
   const client = await KernelClient.start({
     spec: found?.spec ?? null,
     kernelName,
@@ -98,7 +102,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
   let current = -1;
   try {
     const runnable = code.filter(({ c }) => c.source.trim() !== "");
-    if (runnable.length > 0) {
+    if (runnable.length > 0 && denoKernel) {
       await client.execute(preludeCode(runnable[0].i), {
         timeoutMs,
         silent: true,
@@ -133,7 +137,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
           timeoutError("it was interrupted (interrupt_request)");
         }
         const next = runnable.find((r) => r.i > i)?.i ?? i;
-        await flush(client, router, next, timeoutMs, onIopub(i));
+        if (denoKernel) await flush(client, router, next, timeoutMs, onIopub(i));
       } catch (e) {
         if (e instanceof InterruptFailedError) {
           interrupted.add(i);
